@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pool } from '@neondatabase/serverless';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { migrateDatabase } from '../../scripts/db-migrate';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { localNeonPool } from './neon-node';
+import { startNeonWsBridge, type NeonWsBridge } from './ws-bridge';
+
+/**
+ * The embedded Postgres and the bridge must look like Neon to Neon's own driver: the Worker
+ * uses `@neondatabase/serverless` over WebSocket, so that is what these tests drive.
+ */
+describe('embedded Postgres behind the Neon WebSocket bridge', () => {
+  let pg: EmbeddedPostgres;
+  let bridge: NeonWsBridge;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    pg = await startEmbeddedPostgres();
+    bridge = await startNeonWsBridge({ allowedTargets: [`${pg.host}:${pg.port}`] });
+    pool = localNeonPool(pg.url, bridge.wsProxy, 8);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await bridge?.close();
+    await pg?.close();
+  });
+
+  it('runs parameterised queries with Postgres types intact', async () => {
+    const { rows } = await pool.query(
+      `select $1::int + 1 as n, $2::text as t, $3::jsonb as j, now() as at, $4::numeric(12,2) as money, version() as v`,
+      [41, 'café 🏡', JSON.stringify({ a: [1, 2] }), '1234.50'],
+    );
+    expect(rows[0]).toMatchObject({ n: 42, t: 'café 🏡', j: { a: [1, 2] }, money: '1234.50' });
+    expect(rows[0].at).toBeInstanceOf(Date);
+    expect(rows[0].v).toContain('PGlite');
+  });
+
+  it('surfaces Postgres error fields (code, constraint) as the driver expects', async () => {
+    await pool.query('create table uniq (id int primary key)');
+    await pool.query('insert into uniq values (1)');
+    await expect(pool.query('insert into uniq values (1)')).rejects.toMatchObject({ code: '23505', constraint: 'uniq_pkey' });
+  });
+
+  it('keeps concurrent interactive transactions isolated (commit vs rollback)', async () => {
+    await pool.query('create table tx (id int primary key)');
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, i) => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          await client.query('insert into tx values ($1)', [i]);
+          await new Promise((r) => setTimeout(r, (i * 7) % 13));
+          await client.query(i % 2 ? 'rollback' : 'commit');
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    const { rows } = await pool.query('select array_agg(id order by id) as ids from tx');
+    expect(rows[0].ids).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
+  });
+
+  it('never mixes up results of parallel queries on different connections', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.query('select $1::int as i', [i])));
+    expect(results.map((r) => r.rows[0].i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('refuses to relay to a target it was not configured for', async () => {
+    const ws = new WebSocket(`ws://${bridge.wsProxy}?address=127.0.0.1:22`);
+    const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    expect(code).toBe(1008);
+  });
+
+  it('applies the drizzle migrations, and applying them again is a no-op', async () => {
+    await migrateDatabase(pg.url, bridge.wsProxy);
+    await migrateDatabase(pg.url, bridge.wsProxy);
+    const { rows } = await pool.query(`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(rows[0].n).toBeGreaterThan(0);
+    const { rows: tables } = await pool.query(`select to_regclass('public.job_runs') as t`);
+    expect(tables[0].t).toBe('job_runs');
+  });
+});
+
+describe('embedded Postgres persistence', () => {
+  it('keeps data in its folder across a stop and start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lp-pglite-'));
+    try {
+      const first = await startEmbeddedPostgres({ dataDir: dir });
+      const bridge1 = await startNeonWsBridge({ allowedTargets: [`${first.host}:${first.port}`] });
+      const p1 = localNeonPool(first.url, bridge1.wsProxy, 1);
+      await p1.query(`create table kept (v text); insert into kept values ('still here')`);
+      await p1.end();
+      await bridge1.close();
+      await first.close();
+
+      const second = await startEmbeddedPostgres({ dataDir: dir });
+      const bridge2 = await startNeonWsBridge({ allowedTargets: [`${second.host}:${second.port}`] });
+      const p2 = localNeonPool(second.url, bridge2.wsProxy, 1);
+      const { rows } = await p2.query('select v from kept');
+      expect(rows).toEqual([{ v: 'still here' }]);
+      await p2.end();
+      await bridge2.close();
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('real PostgreSQL behind the bridge (DATABASE_URL)', () => {
+  it('speaks to the server through the Neon driver', async () => {
+    const u = new URL(process.env.DATABASE_URL!);
+    const bridge = await startNeonWsBridge({ allowedTargets: [`${u.hostname}:${u.port || 5432}`] });
+    const pool = localNeonPool(process.env.DATABASE_URL!, bridge.wsProxy, 2);
+    try {
+      const { rows } = await pool.query('select version() as v, $1::int as n', [7]);
+      expect(rows[0].n).toBe(7);
+      expect(rows[0].v).toMatch(/^PostgreSQL/);
+      expect(rows[0].v).not.toContain('PGlite');
+    } finally {
+      await pool.end();
+      await bridge.close();
+    }
+  });
+});
+

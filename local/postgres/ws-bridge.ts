@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface NeonWsBridgeOptions {
+  host?: string;
+  port?: number;
+  /** The only Postgres servers (host:port) this bridge may open connections to. */
+  allowedTargets: string[];
+}
+
+export interface NeonWsBridge {
+  /** Value for the Worker's NEON_WS_PROXY setting (`host:port/v2`, no scheme). */
+  wsProxy: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Neon's serverless driver speaks the Postgres wire protocol over a WebSocket to Neon's proxy.
+ * Locally we stand in for that proxy: each WebSocket is piped byte for byte to a TCP connection
+ * to a plain Postgres server (PGlite or a real PostgreSQL). The driver names the target in the
+ * `address` query parameter (it appends `?address=host:port` to a string `wsProxy`); only
+ * configured targets are accepted so the bridge cannot be used as an open relay.
+ */
+export async function startNeonWsBridge(opts: NeonWsBridgeOptions): Promise<NeonWsBridge> {
+  const host = opts.host ?? '127.0.0.1';
+  const allowed = new Set(opts.allowedTargets);
+  const http: Server = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'upgrade to WebSocket required' }));
+  });
+  const wss = new WebSocketServer({ server: http });
+  const sockets = new Set<WebSocket>();
+
+  wss.on('connection', (ws, req) => {
+    const address = new URL(req.url ?? '/', 'http://bridge').searchParams.get('address') ?? '';
+    if (!allowed.has(address)) {
+      ws.close(1008, 'target not allowed');
+      return;
+    }
+    sockets.add(ws);
+    const [targetHost, targetPort] = splitHostPort(address);
+    const tcp = connect({ host: targetHost, port: targetPort });
+    tcp.setNoDelay(true);
+    const pending: Buffer[] = [];
+    let tcpReady = false;
+    tcp.on('connect', () => {
+      tcpReady = true;
+      for (const chunk of pending) tcp.write(chunk);
+      pending.length = 0;
+    });
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (tcpReady) tcp.write(chunk);
+      else pending.push(chunk);
+    });
+    tcp.on('data', (chunk) => {
+      if (ws.readyState === ws.OPEN) ws.send(chunk);
+    });
+    const closeBoth = () => {
+      sockets.delete(ws);
+      tcp.destroy();
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+    };
+    tcp.on('close', closeBoth);
+    tcp.on('error', closeBoth);
+    ws.on('close', closeBoth);
+    ws.on('error', closeBoth);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const addr = http.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    wsProxy: `${host}:${port}/v2`,
+    port,
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+export function splitHostPort(address: string): [string, number] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i), Number(address.slice(i + 1))];
+}

@@ -1,0 +1,13 @@
+import RedisMock from 'ioredis-mock';
+const m = new RedisMock({ host: 'g-' + Math.random() });
+const g = Object.create(RedisMock.Pipeline.prototype);
+g.redis = { customCommands: {} };
+g._createCommand = (name, fn) => fn;
+g.copyCommands();
+const names = Object.keys(g).filter(k => typeof g[k] === 'function' && !k.endsWith('Buffer'));
+console.log(names.length, names.join(' '));
+console.log(g.set.call(m, 'a', '1'), g.get.call(m, 'a'), g.hset.call(m, 'h', 'x', '1'), g.hgetall.call(m, 'h'));
+const t0 = performance.now();
+for (let i = 0; i < 10000; i++) g.incr.call(m, 'c');
+console.log('10k incr ms', performance.now() - t0, g.get.call(m, 'c'));
+console.log(Object.keys(m).filter(k => typeof m[k] === 'function' && !k.endsWith('Buffer') && !names.includes(k)).join(' '));

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { migrateDatabase } from '../scripts/db-migrate';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
+import { startNeonWsBridge, type NeonWsBridge } from './postgres/ws-bridge';
+import { startQStashStandIn, type QStashStandIn } from './qstash/server';
+import { startRedisStandIn, type RedisStandIn } from './redis/server';
+
+export type ProviderMode = 'embedded' | 'local-server' | 'managed';
+
+export interface LocalStackOptions {
+  /** Where QStash delivers job calls (the Worker's own base URL). */
+  appUrl: string;
+  postgres:
+    | { kind: 'embedded'; dataDir?: string; port?: number; bridgePort?: number }
+    | { kind: 'local-server'; databaseUrl: string; bridgePort?: number }
+    | { kind: 'managed'; databaseUrl: string };
+  redis:
+    | { kind: 'embedded'; port?: number }
+    | { kind: 'local-server'; redisUrl: string; port?: number }
+    | { kind: 'managed'; restUrl: string; restToken: string };
+  qstash:
+    | { kind: 'embedded'; port?: number; timeScale?: number }
+    | { kind: 'managed'; url: string; token: string; currentSigningKey: string; nextSigningKey: string };
+  /** Apply drizzle/ migrations once Postgres is reachable (default true). */
+  migrate?: boolean;
+}
+
+export interface LocalStack {
+  /** The Worker's variables (the names in .dev.vars.example), pointing at what was started. */
+  workerEnv: Record<string, string>;
+  /** A postgres:// URL for Node-side tools, and the bridge the Neon driver goes through. */
+  databaseUrl: string;
+  wsProxy?: string;
+  qstash?: QStashStandIn;
+  redis?: RedisStandIn;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts whatever the configuration does not provide: embedded Postgres (PGlite over TCP) or a
+ * bridge to a local PostgreSQL, the Upstash Redis REST stand-in (in memory or in front of a real
+ * Redis), and the QStash stand-in. Managed providers are passed through untouched. Used by
+ * `npm start` and by the test setup, so both run the same stack.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn().catch(() => {});
+  };
+  try {
+    const env: Record<string, string> = { APP_URL: opts.appUrl };
+
+    // Postgres
+    let databaseUrl: string;
+    let wsProxy: string | undefined;
+    if (opts.postgres.kind === 'managed') {
+      databaseUrl = opts.postgres.databaseUrl;
+    } else {
+      let target: string;
+      if (opts.postgres.kind === 'embedded') {
+        const pg: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: opts.postgres.dataDir, port: opts.postgres.port });
+        closers.push(() => pg.close());
+        databaseUrl = pg.url;
+        target = `${pg.host}:${pg.port}`;
+      } else {
+        databaseUrl = opts.postgres.databaseUrl;
+        const u = new URL(databaseUrl);
+        target = `${u.hostname}:${u.port || 5432}`;
+      }
+      const bridge: NeonWsBridge = await startNeonWsBridge({ allowedTargets: [target], port: opts.postgres.bridgePort });
+      closers.push(() => bridge.close());
+      wsProxy = bridge.wsProxy;
+      env.NEON_WS_PROXY = wsProxy;
+    }
+    env.DATABASE_URL = databaseUrl;
+    env.POSTGRES_MODE = opts.postgres.kind;
+    if (opts.migrate !== false) await migrateDatabase(databaseUrl, wsProxy);
+
+    // Redis (Upstash REST)
+    let redis: RedisStandIn | undefined;
+    if (opts.redis.kind === 'managed') {
+      env.UPSTASH_REDIS_REST_URL = opts.redis.restUrl;
+      env.UPSTASH_REDIS_REST_TOKEN = opts.redis.restToken;
+    } else {
+      redis = await startRedisStandIn({
+        port: opts.redis.port,
+        token: secret('redis'),
+        redisUrl: opts.redis.kind === 'local-server' ? opts.redis.redisUrl : undefined,
+      });
+      const started = redis;
+      closers.push(() => started.close());
+      env.UPSTASH_REDIS_REST_URL = redis.url;
+      env.UPSTASH_REDIS_REST_TOKEN = redis.token;
+    }
+    env.REDIS_MODE = opts.redis.kind;
+
+    // QStash
+    let qstash: QStashStandIn | undefined;
+    if (opts.qstash.kind === 'managed') {
+      env.QSTASH_URL = opts.qstash.url;
+      env.QSTASH_TOKEN = opts.qstash.token;
+      env.QSTASH_CURRENT_SIGNING_KEY = opts.qstash.currentSigningKey;
+      env.QSTASH_NEXT_SIGNING_KEY = opts.qstash.nextSigningKey;
+    } else {
+      qstash = await startQStashStandIn({
+        port: opts.qstash.port,
+        token: secret('qstash'),
+        currentSigningKey: secret('sig_current'),
+        nextSigningKey: secret('sig_next'),
+        timeScale: opts.qstash.timeScale ?? 1,
+      });
+      const started = qstash;
+      closers.push(() => started.close());
+      env.QSTASH_URL = qstash.url;
+      env.QSTASH_TOKEN = qstash.token;
+      env.QSTASH_CURRENT_SIGNING_KEY = qstash.currentSigningKey;
+      env.QSTASH_NEXT_SIGNING_KEY = qstash.nextSigningKey;
+    }
+    env.QSTASH_MODE = opts.qstash.kind;
+
+    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Fresh random credentials per start: nothing local is a well-known secret. */
+function secret(prefix: string) {
+  return `${prefix}_${randomBytes(24).toString('base64url')}`;
+}

@@ -1,0 +1,40 @@
+import { except } from 'hono/combine';
+import type { HonoEnv } from './env';
+import { ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
+import { errorResponse, newRouter } from './lib/router';
+import { init, requestContext } from './middleware/init';
+import { healthRoutes } from './routes/health';
+import { jobRoutes } from './routes/jobs';
+
+export function createApp() {
+  const app = newRouter();
+  app.use('*', requestContext);
+  // Liveness answers without configuration or I/O, so a misconfigured deploy still reports "alive".
+  app.use('*', except('/health', init));
+
+  app.route('/', healthRoutes);
+  app.route('/jobs', jobRoutes);
+
+  app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+
+  app.onError((err, c) => {
+    const logger = c.get('logger');
+    if (err instanceof ServiceError) {
+      if (err.status >= 500) logger?.warn('service error', { code: err.code, error: err, cause: err.cause });
+      if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
+      return errorResponse(c, err.code, err.message, err.details);
+    }
+    // Hono's own HTTPException (e.g. malformed JSON in the validator) carries a client status.
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === status)?.[0] ?? 'bad_request') as ErrorCode;
+      return errorResponse(c, code, err.message || 'Bad request');
+    }
+    // Unknown failure: full detail in the log, a generic message to the client.
+    logger?.error('unhandled error', { error: err });
+    return errorResponse(c, 'internal_error', 'Something went wrong on our side; the request id identifies it');
+  });
+
+  return app;
+}
+

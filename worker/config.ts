@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Misconfigured } from './lib/errors';
+
+const providerMode = z.enum(['embedded', 'local-server', 'managed']).default('managed');
+
+/**
+ * Every variable and secret the Worker reads, parsed once per isolate. The local stack
+ * (`npm start`, the test setup) fills the same names with its stand-ins' addresses, so local
+ * and deployed runs share one code path; see the README's configuration table.
+ */
+export const ConfigSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  /** Local only: host:port/path of a WebSocket→TCP bridge standing in for Neon's proxy. Unset on Neon. */
+  NEON_WS_PROXY: z.string().min(1).optional(),
+  UPSTASH_REDIS_REST_URL: z.url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  QSTASH_URL: z.url().default('https://qstash.upstash.io'),
+  QSTASH_TOKEN: z.string().min(1),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
+  /** Public base URL of this Worker; QStash delivers job calls to APP_URL + /jobs/…. */
+  APP_URL: z.url(),
+  POSTGRES_MODE: providerMode,
+  REDIS_MODE: providerMode,
+  QSTASH_MODE: providerMode,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: { source: unknown; config: Config } | undefined;
+
+/** Fails closed: a missing or malformed variable is named (never its value) in a 503. */
+export function loadConfig(env: unknown): Config {
+  if (cached && cached.source === env) return cached.config;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '(env)')))];
+    throw new Misconfigured(names);
+  }
+  cached = { source: env, config: parsed.data };
+  return parsed.data;
+}

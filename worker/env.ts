@@ -1,0 +1,22 @@
+import type { Client as QStashClient } from '@upstash/qstash';
+import type { Redis } from '@upstash/redis';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import type { Logger } from './lib/logger';
+
+/** Per-request clients, built lazily in the init middleware and closed when the request ends. */
+export interface Services {
+  readonly db: Database;
+  readonly redis: Redis;
+  readonly qstash: QStashClient;
+}
+
+export interface HonoEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    config: Config;
+    services: Services;
+  };
+}

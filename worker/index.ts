@@ -1,0 +1,7 @@
+import { createApp } from './app';
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

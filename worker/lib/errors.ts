@@ -1,0 +1,114 @@
+/**
+ * Domain errors. Services throw these; `app.onError` turns them into the one error envelope
+ * `{ error: { code, message, details?, requestId } }` with the status from ERROR_STATUS.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  payment_required: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  misconfigured: 503,
+  dependency_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; details?: unknown; requestId: string };
+}
+
+export class ServiceError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  /** Seconds a client (or a provider's retry logic) should wait; sent as Retry-After. */
+  readonly retryAfter?: number;
+
+  constructor(code: ErrorCode, message: string, opts: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = opts.details;
+    this.retryAfter = opts.retryAfter;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export class BadRequest extends ServiceError {
+  constructor(message: string, details?: unknown) {
+    super('bad_request', message, { details });
+  }
+}
+
+export class ValidationFailed extends ServiceError {
+  constructor(message: string, details: FieldIssue[]) {
+    super('validation_failed', message, { details });
+  }
+}
+
+export class Unauthorized extends ServiceError {
+  constructor(message = 'Authentication required') {
+    super('unauthorized', message);
+  }
+}
+
+export class Forbidden extends ServiceError {
+  constructor(message = 'You do not have permission to do this') {
+    super('forbidden', message);
+  }
+}
+
+export class NotFound extends ServiceError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+export class Conflict extends ServiceError {
+  constructor(message: string, details?: unknown) {
+    super('conflict', message, { details });
+  }
+}
+
+export class LimitExceeded extends ServiceError {
+  constructor(message: string, retryAfter: number) {
+    super('rate_limited', message, { retryAfter });
+  }
+}
+
+export class DependencyUnavailable extends ServiceError {
+  constructor(dependency: string, cause?: unknown, retryAfter = 5) {
+    super('dependency_unavailable', `${dependency} is unavailable; retry shortly`, { retryAfter, cause, details: { dependency } });
+  }
+}
+
+export class Misconfigured extends ServiceError {
+  constructor(variables: string[]) {
+    super('misconfigured', `The service is not configured: ${variables.join(', ')} missing or invalid`, {
+      details: { variables },
+      retryAfter: 30,
+    });
+  }
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** zod issues → `[{ path: "owner.email", message }]`, the field paths a client can act on. */
+export function fieldIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldIssue[] {
+  return issues.map((i) => ({
+    path: i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(root)',
+    message: i.message,
+  }));
+}

@@ -1,0 +1,80 @@
+import { Client as QStashClient } from '@upstash/qstash';
+import { Redis } from '@upstash/redis/cloudflare';
+import { createMiddleware } from 'hono/factory';
+import { loadConfig } from '../config';
+import { createDatabase, type Database } from '../db/client';
+import type { HonoEnv, Services } from '../env';
+import { newId } from '../lib/ids';
+import { createLogger, type LogLevel } from '../lib/logger';
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/**
+ * Request id, structured logger and one access-log line per request. Runs for every path,
+ * including liveness, and does no I/O.
+ */
+export const requestContext = createMiddleware<HonoEnv>(async (c, next) => {
+  const incoming = c.req.header('x-request-id');
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : newId('request');
+  c.set('requestId', requestId);
+  c.header('x-request-id', requestId);
+  const started = Date.now();
+  const level = (c.env as { LOG_LEVEL?: LogLevel } | undefined)?.LOG_LEVEL ?? 'info';
+  c.set('logger', createLogger({ requestId }, level));
+  try {
+    await next();
+  } finally {
+    c.get('logger').info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Date.now() - started,
+    });
+  }
+});
+
+/**
+ * Parsed configuration and lazily-created clients. Nothing is shared across requests (a Neon
+ * socket must not outlive its request); the pool is closed after the response via waitUntil.
+ */
+export const init = createMiddleware<HonoEnv>(async (c, next) => {
+  const config = loadConfig(c.env);
+  c.set('config', config);
+
+  let database: { db: Database; close: () => Promise<void> } | undefined;
+  let redis: Redis | undefined;
+  let qstash: QStashClient | undefined;
+  const services: Services = {
+    get db() {
+      database ??= createDatabase(config);
+      return database.db;
+    },
+    get redis() {
+      redis ??= new Redis({
+        url: config.UPSTASH_REDIS_REST_URL,
+        token: config.UPSTASH_REDIS_REST_TOKEN,
+        // Fail fast instead of retrying inside the request: callers decide what an outage means.
+        retry: { retries: 1, backoff: () => 50 },
+      });
+      return redis;
+    },
+    get qstash() {
+      qstash ??= new QStashClient({ baseUrl: config.QSTASH_URL, token: config.QSTASH_TOKEN });
+      return qstash;
+    },
+  };
+  c.set('services', services);
+
+  try {
+    await next();
+  } finally {
+    if (database) {
+      const close = database.close().catch(() => {});
+      try {
+        c.executionCtx.waitUntil(close);
+      } catch {
+        await close; // no execution context (app.request() in unit tests)
+      }
+    }
+  }
+});

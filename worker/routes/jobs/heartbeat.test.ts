@@ -1,0 +1,71 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { countSucceededRuns } from '../../services/jobs/runs';
+import { call, env, json, withDb } from '../../testing/client';
+
+const URL_PATH = '/jobs/heartbeat';
+
+/** Signs a delivery the way QStash does (HS256, sub = destination, body = b64url SHA-256). */
+async function qstashSignature(body: string, opts: { key?: string; url?: string } = {}) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+  const bodyHash = btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ body: bodyHash })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('Upstash')
+    .setSubject(opts.url ?? new URL(URL_PATH, env.APP_URL).toString())
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + 300)
+    .setJti(crypto.randomUUID())
+    .sign(new TextEncoder().encode(opts.key ?? env.QSTASH_CURRENT_SIGNING_KEY));
+}
+
+function deliver(body: string, signature: string | undefined, messageId: string, retried = 0) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'upstash-message-id': messageId, 'upstash-retried': String(retried) };
+  if (signature) headers['upstash-signature'] = signature;
+  return call(URL_PATH, { method: 'POST', body, headers });
+}
+
+describe('POST /jobs/heartbeat', () => {
+  it('rejects a call without a QStash signature and records nothing', async () => {
+    const before = await withDb((db) => countSucceededRuns(db, 'heartbeat'));
+    const res = await deliver('{}', undefined, 'msg_unsigned');
+    expect(res.status).toBe(401);
+    expect((await json(res)).error.code).toBe('unauthorized');
+    expect(await withDb((db) => countSucceededRuns(db, 'heartbeat'))).toBe(before);
+  });
+
+  it.each([
+    ['signed with an unknown key', { key: 'not-the-signing-key' }, '{}'],
+    ['addressed to another URL', { url: 'http://evil.test/jobs/heartbeat' }, '{}'],
+  ])('rejects a signature %s', async (_label, opts, body) => {
+    const res = await deliver(body, await qstashSignature(body, opts), `msg_bad_${crypto.randomUUID()}`);
+    expect(res.status).toBe(401);
+  });
+
+  it('rejects a body that does not match the signed hash', async () => {
+    const sig = await qstashSignature('{}');
+    const res = await deliver('{"tampered":true}', sig, `msg_tamper_${crypto.randomUUID()}`);
+    expect(res.status).toBe(401);
+  });
+
+  it('accepts the next signing key (rotation)', async () => {
+    const res = await deliver('{}', await qstashSignature('{}', { key: env.QSTASH_NEXT_SIGNING_KEY }), `msg_next_${crypto.randomUUID()}`);
+    expect(res.status).toBe(200);
+  });
+
+  it('records one run per QStash message, however often it is redelivered', async () => {
+    const before = await withDb((db) => countSucceededRuns(db, 'heartbeat'));
+    const messageId = `msg_${crypto.randomUUID()}`;
+    const first = await deliver('{}', await qstashSignature('{}'), messageId);
+    expect(first.status).toBe(200);
+    expect(await json(first)).toMatchObject({ job: 'heartbeat', duplicate: false });
+    const again = await deliver('{}', await qstashSignature('{}'), messageId, 1);
+    expect(await json(again)).toMatchObject({ job: 'heartbeat', duplicate: true });
+    expect(await withDb((db) => countSucceededRuns(db, 'heartbeat'))).toBe(before + 1);
+
+    const ready = await json(await call('/health/ready'));
+    expect(ready.jobs.heartbeat.status).toBe('succeeded');
+  });
+});

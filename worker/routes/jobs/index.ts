@@ -1,0 +1,8 @@
+import { newRouter } from '../../lib/router';
+import { verifyQStash } from '../../middleware/qstash';
+import { heartbeatJob } from './heartbeat';
+
+/** Everything under /jobs is called by QStash and nothing else. */
+export const jobRoutes = newRouter();
+jobRoutes.use('*', verifyQStash);
+jobRoutes.route('/', heartbeatJob);

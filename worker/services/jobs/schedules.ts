@@ -1,0 +1,14 @@
+/**
+ * Every recurring job, keyed by a stable schedule id so that syncing is an idempotent upsert
+ * (QStash's Upstash-Schedule-Id). Crons are evaluated by QStash in UTC.
+ */
+export interface JobSchedule {
+  scheduleId: string;
+  path: `/jobs/${string}`;
+  cron: string;
+  description: string;
+}
+
+export const JOB_SCHEDULES: readonly JobSchedule[] = [
+  { scheduleId: 'leadpulse-heartbeat', path: '/jobs/heartbeat', cron: '* * * * *', description: 'scheduler heartbeat' },
+];
