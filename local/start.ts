@@ -14,13 +14,13 @@ import { buildWebIfStale } from './web-build';
 import { startWorker, type WorkerProcess } from './worker-process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DATA = join(ROOT, '.data');
 
 const log = (msg: string) => console.log(`[leadpulse] ${msg}`);
 
 async function main() {
   const started = Date.now();
   if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
+  const DATA = process.env.LEADPULSE_DATA_DIR ?? join(ROOT, '.data');
   const port = Number(process.env.PORT ?? 8787);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port, got "${process.env.PORT}"`);
   mkdirSync(DATA, { recursive: true });

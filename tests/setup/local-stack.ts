@@ -4,11 +4,20 @@
  * the workerd test runtime through `provide`. With DATABASE_URL / REDIS_URL set (the CI's
  * real-server pass) it uses those servers instead, in a database created for this run.
  */
+import { tsImport } from 'tsx/esm/api';
 import type { TestProject } from 'vitest/node';
-import { localNeonPool } from '../../local/postgres/neon-node';
-import { startNeonWsBridge } from '../../local/postgres/ws-bridge';
-import { stackOptionsFromEnv } from '../../local/options';
-import { startLocalStack } from '../../local/stack';
+
+// Loaded through tsx (plain Node resolution) rather than this project's Vite runner, which
+// resolves packages with workerd/browser conditions meant for the Worker, not for Node servers.
+type StackModules = typeof import('../../local/stack') & typeof import('../../local/options') & typeof import('../../local/postgres/scratch');
+async function loadStack(): Promise<StackModules> {
+  const [stack, options, scratch] = await Promise.all([
+    tsImport('../../local/stack.ts', import.meta.url),
+    tsImport('../../local/options.ts', import.meta.url),
+    tsImport('../../local/postgres/scratch.ts', import.meta.url),
+  ]);
+  return { ...stack, ...options, ...scratch };
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +28,7 @@ declare module 'vitest' {
 export const TEST_APP_URL = 'http://leadpulse.test';
 
 export default async function setup(project: TestProject) {
+  const { createScratchDatabase, startLocalStack, stackOptionsFromEnv } = await loadStack();
   const env = { ...process.env };
   let dropDatabase: (() => Promise<void>) | undefined;
   if (env.DATABASE_URL) {
@@ -31,24 +41,5 @@ export default async function setup(project: TestProject) {
   return async () => {
     await stack.close();
     await dropDatabase?.();
-  };
-}
-
-/** A fresh database per run on a shared server, so runs never see each other's rows. */
-async function createScratchDatabase(adminUrl: string) {
-  const u = new URL(adminUrl);
-  const bridge = await startNeonWsBridge({ allowedTargets: [`${u.hostname}:${u.port || 5432}`] });
-  const name = `leadpulse_test_${Date.now()}_${process.pid}`;
-  const admin = localNeonPool(adminUrl, bridge.wsProxy, 1);
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
-      await admin.end();
-      await bridge.close();
-    },
   };
 }
