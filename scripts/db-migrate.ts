@@ -14,7 +14,7 @@ export async function migrateDatabase(databaseUrl: string, wsProxy?: string): Pr
   const pool = localNeonPool(databaseUrl, wsProxy, 1);
   try {
     // Quieten "relation already exists, skipping" notices from drizzle's bookkeeping DDL.
-    pool.on('connect', (client) => client.on('notice', () => {}));
+    pool.on('connect', (client: { on(event: 'notice', fn: () => void): void }) => client.on('notice', () => {}));
     await migrate(drizzle({ client: pool }), { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
     await pool.end();

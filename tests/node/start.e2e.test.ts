@@ -54,7 +54,7 @@ describe('npm start', () => {
     running = await start(env, ports.PORT!);
     expect(running.output.join('\n')).toContain(`LeadPulse is running at http://localhost:${ports.PORT}`);
     const res = await fetch(`${base()}/health/ready`);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(body.checks.postgres).toMatchObject({ status: 'ok', mode: embedded ? 'embedded' : 'local-server' });
     expect(body.checks.redis).toMatchObject({ status: 'ok', mode: process.env.REDIS_URL ? 'local-server' : 'embedded' });
@@ -68,14 +68,14 @@ describe('npm start', () => {
     expect(await page.text()).toContain('System status');
     const api = await fetch(`${base()}/v1/does-not-exist`);
     expect(api.status).toBe(404);
-    expect((await api.json()).error.code).toBe('not_found');
+    expect(((await api.json()) as any).error.code).toBe('not_found');
   });
 
   it('fires the heartbeat schedule through QStash into the signed job endpoint', async () => {
     const deadline = Date.now() + 20_000;
     let last: unknown;
     while (Date.now() < deadline) {
-      last = (await (await fetch(`${base()}/health/ready`)).json()).jobs?.heartbeat;
+      last = ((await (await fetch(`${base()}/health/ready`)).json()) as any).jobs?.heartbeat;
       if ((last as { status?: string })?.status === 'succeeded') break;
       await new Promise((r) => setTimeout(r, 250));
     }
