@@ -23,6 +23,25 @@ export interface LocalStackOptions {
     | { kind: 'managed'; url: string; token: string; currentSigningKey: string; nextSigningKey: string };
   /** Apply drizzle/ migrations once Postgres is reachable (default true). */
   migrate?: boolean;
+  /** The Worker's own secrets; random when omitted (tests). `npm start` keeps them in .data/. */
+  appSecrets?: AppSecrets;
+}
+
+export interface AppSecrets {
+  JWT_SIGNING_KEYS: string;
+  DATA_ENCRYPTION_KEY: string;
+  PLATFORM_ADMIN_TOKEN: string;
+}
+
+/** The platform token for local runs, documented in the README and .dev.vars.example. */
+export const LOCAL_PLATFORM_ADMIN_TOKEN = 'local-platform-admin-token';
+
+export function generateAppSecrets(): AppSecrets {
+  return {
+    JWT_SIGNING_KEYS: `k${Date.now().toString(36)}:${randomBytes(32).toString('base64url')}`,
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PLATFORM_ADMIN_TOKEN: LOCAL_PLATFORM_ADMIN_TOKEN,
+  };
 }
 
 export interface LocalStack {
@@ -48,7 +67,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const fn of closers.reverse()) await fn().catch(() => {});
   };
   try {
-    const env: Record<string, string> = { APP_URL: opts.appUrl };
+    const env: Record<string, string> = { APP_URL: opts.appUrl, ...(opts.appSecrets ?? generateAppSecrets()) };
 
     // Postgres
     let databaseUrl: string;

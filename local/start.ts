@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syncJobSchedules } from '../scripts/sync-schedules';
 import { stackOptionsFromEnv } from './options';
+import { loadOrCreateAppSecrets } from './secrets';
+import { DEMO, seedDemoTenant } from './seed';
 import { startLocalStack, type LocalStack } from './stack';
 import { buildWebIfStale } from './web-build';
 import { startWorker, type WorkerProcess } from './worker-process';
@@ -53,6 +55,8 @@ async function main() {
       },
       qstashTimeScale: Number(process.env.QSTASH_TIME_SCALE ?? 1),
     });
+    const appSecrets = loadOrCreateAppSecrets(DATA, process.env);
+    options.appSecrets = appSecrets;
     log(`postgres: ${options.postgres.kind}, redis: ${options.redis.kind}, qstash: ${options.qstash.kind}`);
     const [built] = await Promise.all([
       buildWebIfStale(log).then((r) => (log(`web: ${r === 'built' ? 'built' : 'up to date'}`), r)),
@@ -79,6 +83,8 @@ async function main() {
 
     await waitForReady(`${worker.url}/health/ready`);
     await syncJobSchedules({ qstashUrl: stack.workerEnv.QSTASH_URL!, token: stack.workerEnv.QSTASH_TOKEN!, appUrl });
+    const seeded = await seedDemoTenant(worker.url, appSecrets.PLATFORM_ADMIN_TOKEN);
+    log(`demo tenant: ${seeded === 'created' ? 'seeded' : 'already there'}`);
 
     const shown = `http://localhost:${port}`;
     console.log(
@@ -86,6 +92,10 @@ async function main() {
         '',
         `LeadPulse is running at ${shown}`,
         `  readiness:  ${shown}/health/ready`,
+        `  API docs:   ${shown}/docs`,
+        `  demo logins (tenant "${DEMO.tenant}", password "${DEMO.password}"):`,
+        ...[DEMO.owner, ...DEMO.team].map((u) => `    ${('role' in u ? u.role : 'owner').padEnd(8)} ${u.email}`),
+        `  platform token (POST /v1/tenants): ${appSecrets.PLATFORM_ADMIN_TOKEN}`,
         `  data:       ${options.postgres.kind === 'embedded' ? '.data/pglite (embedded Postgres, kept across restarts)' : options.postgres.kind}`,
         `  ready in ${((Date.now() - started) / 1000).toFixed(1)} s — Ctrl-C to stop`,
         '',

@@ -5,6 +5,7 @@ import { errorResponse, newRouter } from './lib/router';
 import { init, requestContext } from './middleware/init';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { v1 } from './routes/v1';
 
 export function createApp() {
   const app = newRouter();
@@ -14,6 +15,7 @@ export function createApp() {
 
   app.route('/', healthRoutes);
   app.route('/jobs', jobRoutes);
+  app.route('/v1', v1);
 
   app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
 

@@ -20,6 +20,12 @@ export const ConfigSchema = z.object({
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
   /** Public base URL of this Worker; QStash delivers job calls to APP_URL + /jobs/…. */
   APP_URL: z.url(),
+  /** `kid:secret[,kid:secret]`: the first signs access tokens, all verify (rotation). */
+  JWT_SIGNING_KEYS: z.string().min(1),
+  /** 32 bytes, base64: AES-256-GCM key for integration secrets at rest. */
+  DATA_ENCRYPTION_KEY: z.string().min(43),
+  /** Bearer token for platform provisioning (POST /v1/tenants). */
+  PLATFORM_ADMIN_TOKEN: z.string().min(16),
   POSTGRES_MODE: providerMode,
   REDIS_MODE: providerMode,
   QSTASH_MODE: providerMode,

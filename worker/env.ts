@@ -1,5 +1,6 @@
 import type { Client as QStashClient } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
+import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import type { Logger } from './lib/logger';
@@ -18,5 +19,7 @@ export interface HonoEnv {
     logger: Logger;
     config: Config;
     services: Services;
+    /** Set by the authenticate middleware on /v1 routes that need a caller. */
+    principal: Principal;
   };
 }

@@ -26,12 +26,15 @@ export class ForwardEngine implements Engine {
 
   static async connect(url: string): Promise<ForwardEngine> {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    client.on('error', () => {}); // reconnects are ioredis' business; failed commands still reject
+    // Reconnecting is ioredis' business and failed commands still reject; keep the cause for startup.
+    let lastError: Error | undefined;
+    client.on('error', (error: Error) => (lastError = error));
     try {
       await client.connect();
     } catch (error) {
       client.disconnect();
-      throw new Error(`Redis stand-in: cannot connect to ${redactUrl(url)}: ${(error as Error).message}`);
+      const cause = lastError ?? (error as Error);
+      throw new Error(`Redis stand-in: cannot connect to ${redactUrl(url)}: ${cause.message}`, { cause });
     }
     return new ForwardEngine(client);
   }

@@ -21,12 +21,11 @@
  */
 import { createHash } from 'node:crypto';
 import fengari, { type LuaJsFunction, type LuaState } from 'fengari';
+import { cjsonDecode, cjsonEncode } from './lua-cjson';
+import { CHUNK_NAME, MAX_DEPTH, S, currentLine, formatG14, pushNumber, pushString, raise, toJs } from './lua-util';
 import { RedisError, StatusReply, type Reply } from './types';
 
 const { lua, lauxlib, lualib, to_luastring } = fengari;
-
-/** Interned Lua string for a constant name. */
-const S = (name: string) => to_luastring(name, true);
 
 /** Executes a command on behalf of `redis.call` / `redis.pcall`; throws `RedisError`. */
 export type ScriptCall = (args: string[]) => Reply;
@@ -40,10 +39,6 @@ export interface ScriptRun {
   argv: string[];
   call: ScriptCall;
 }
-
-/** Redis names the chunk `@user_script`, which shows up in every error message. */
-const CHUNK_NAME = '@user_script';
-const MAX_DEPTH = 1000;
 
 /** Compiles without running, to reject bad scripts at SCRIPT LOAD like Redis does. */
 export function checkScriptSyntax(body: string): void {
@@ -109,17 +104,6 @@ const messageHandler: LuaJsFunction = (L) => {
   pushErrorTable(L, `ERR ${text}`, line);
   return 1;
 };
-
-/** Line of the innermost frame running the user's script (not our prelude, not JavaScript). */
-function currentLine(L: LuaState): number | undefined {
-  const ar = new lua.lua_Debug();
-  for (let level = 1; lua.lua_getstack(L, level, ar); level++) {
-    lua.lua_getinfo(L, S('Sl'), ar);
-    const source = ar.source ? Buffer.from(ar.source).toString('utf8') : '';
-    if (ar.currentline > 0 && source === CHUNK_NAME) return ar.currentline;
-  }
-  return undefined;
-}
 
 function openSandbox(L: LuaState, run: ScriptRun): void {
   // A JavaScript exception inside one of our functions would otherwise leave fengari in an undefined
@@ -260,13 +244,6 @@ function replyTable(L: LuaState, field: 'err' | 'ok'): number {
   return 1;
 }
 
-/** Raises a Lua error with a position prefix, like luaL_error. */
-function raise(L: LuaState, message: string): never {
-  const line = currentLine(L);
-  pushString(L, line === undefined ? message : `user_script:${line}: ${message}`);
-  return lua.lua_error(L);
-}
-
 function pushErrorTable(L: LuaState, message: string, line: number | undefined): void {
   lua.lua_createtable(L, 0, 2);
   pushString(L, message);
@@ -282,28 +259,12 @@ function setFunction(L: LuaState, name: string, fn: LuaJsFunction): void {
   lua.lua_setfield(L, -2, S(name));
 }
 
-function pushString(L: LuaState, text: string): void {
-  lua.lua_pushstring(L, to_luastring(text));
-}
-
 function pushStringArray(L: LuaState, items: string[]): void {
   lua.lua_createtable(L, items.length, 0);
   items.forEach((item, i) => {
     pushString(L, item);
     lua.lua_rawseti(L, -2, i + 1);
   });
-}
-
-/** Lua strings are bytes; the in-memory engine works on UTF-8 text. */
-function toJs(L: LuaState, index: number): string {
-  const bytes = lua.lua_tolstring(L, index);
-  return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
-}
-
-/** fengari integers are 32-bit, so larger Redis integers become (exact up to 2^53) floats. */
-function pushNumber(L: LuaState, n: number): void {
-  if (Number.isInteger(n) && Math.abs(n) <= 0x7fffffff) lua.lua_pushinteger(L, n);
-  else lua.lua_pushnumber(L, n);
 }
 
 function pushReply(L: LuaState, reply: Reply, depth: number): void {
@@ -363,103 +324,4 @@ function stringField(L: LuaState, index: number, name: string): string | undefin
 /** How Lua 5.1 turns a number into a command argument (`%.14g`). */
 function luaNumberToString(L: LuaState, index: number): string {
   return lua.lua_isinteger(L, index) ? String(lua.lua_tointeger(L, index)) : formatG14(lua.lua_tonumber(L, index));
-}
-
-export function formatG14(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const trim = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-  const [mantissa = '', exponentText = '0'] = x.toExponential(13).split('e');
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 14) {
-    return `${trim(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  return trim(x.toFixed(13 - exponent));
-}
-
-// --- cjson (the subset scripts use: encode/decode) ---------------------------------------------------
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-const cjsonEncode: LuaJsFunction = (L) => {
-  let json: string;
-  try {
-    json = JSON.stringify(luaToJson(L, 1, 0));
-  } catch (e) {
-    return raise(L, e instanceof Error ? e.message : String(e));
-  }
-  pushString(L, json);
-  return 1;
-};
-
-const cjsonDecode: LuaJsFunction = (L) => {
-  let value: Json;
-  try {
-    value = JSON.parse(toJs(L, 1)) as Json;
-  } catch {
-    return raise(L, 'Expected value but found invalid token at character 1');
-  }
-  pushJson(L, value);
-  return 1;
-};
-
-function luaToJson(L: LuaState, index: number, depth: number): Json {
-  if (depth > MAX_DEPTH) throw new Error(`Cannot serialise, excessive nesting (${depth})`);
-  const type = lua.lua_type(L, index);
-  if (type === lua.LUA_TNIL) return null;
-  if (type === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, index);
-  if (type === lua.LUA_TSTRING) return toJs(L, index);
-  if (type === lua.LUA_TNUMBER) {
-    const n = lua.lua_tonumber(L, index);
-    if (!Number.isFinite(n)) throw new Error('Cannot serialise number: must not be NaN or Infinity');
-    return n;
-  }
-  if (type !== lua.LUA_TTABLE) throw new Error('Cannot serialise value: type not supported');
-  const entries: [string | number, Json][] = [];
-  lua.lua_pushnil(L);
-  while (lua.lua_next(L, index) !== 0) {
-    const keyType = lua.lua_type(L, -2);
-    // Keys are read without lua_tolstring, which would convert them in place and break lua_next.
-    let key: string | number;
-    if (keyType === lua.LUA_TNUMBER) key = lua.lua_tonumber(L, -2);
-    else if (keyType === lua.LUA_TSTRING) key = toJs(L, -2);
-    else throw new Error('Cannot serialise table: table key must be a number or string');
-    entries.push([key, luaToJson(L, lua.lua_gettop(L), depth + 1)]);
-    lua.lua_pop(L, 1);
-  }
-  // Like cjson: a table whose keys are exactly 1..n is an array; an empty table is an object.
-  const isArray =
-    entries.length > 0 &&
-    entries.every(([k]) => typeof k === 'number' && Number.isInteger(k) && k >= 1 && k <= entries.length);
-  if (isArray) {
-    const array: Json[] = new Array<Json>(entries.length);
-    for (const [k, v] of entries) array[(k as number) - 1] = v;
-    return array;
-  }
-  const object: { [key: string]: Json } = {};
-  for (const [k, v] of entries) object[typeof k === 'number' ? formatG14(k) : k] = v;
-  return object;
-}
-
-function pushJson(L: LuaState, value: Json): void {
-  if (!lua.lua_checkstack(L, 4)) throw new RedisError('ERR reached lua stack limit');
-  if (value === null) lua.lua_pushnil(L);
-  else if (typeof value === 'boolean') lua.lua_pushboolean(L, value);
-  else if (typeof value === 'number') pushNumber(L, value);
-  else if (typeof value === 'string') pushString(L, value);
-  else if (Array.isArray(value)) {
-    lua.lua_createtable(L, value.length, 0);
-    value.forEach((item, i) => {
-      pushJson(L, item);
-      lua.lua_rawseti(L, -2, i + 1);
-    });
-  } else {
-    const entries = Object.entries(value);
-    lua.lua_createtable(L, 0, entries.length);
-    for (const [k, v] of entries) {
-      pushJson(L, v);
-      lua.lua_setfield(L, -2, to_luastring(k));
-    }
-  }
 }

@@ -14,25 +14,15 @@ import {
 } from './commands';
 import { checkScriptSyntax, runScript } from './lua';
 import {
-  NOT_A_FLOAT, addDecimalStrings, addInt64, formatScore, parseInt64, parseScore,
-} from './numbers';
+  expire, hashIncrBy, hashIncrByFloat, hashOf, incrBy, incrByFloat, pairsOk, validateExpiry, validateExpiryOptions, zadd,
+  type MockStore,
+} from './memory-commands';
+import { formatScore, parseInt64, parseScore } from './numbers';
 import { parseScript, sha1hex, splitKeys } from './scripts';
 import { RedisError, StatusReply, type Engine, type PipelineEntry, type Reply } from './types';
 
 /** The parts of an ioredis-mock instance used here; its public typings only describe the ioredis API. */
-interface MockRedis {
-  data: {
-    get(key: string): unknown;
-    set(key: string, value: unknown): void;
-    has(key: string): boolean;
-    delete(key: string): void;
-  };
-  /** Absolute expiry times in milliseconds. */
-  expires: {
-    get(key: string): number;
-    set(key: string, at: number): void;
-    has(key: string): boolean;
-  };
+interface MockRedis extends MockStore {
   disconnect(): void;
 }
 
@@ -82,18 +72,18 @@ export class MemoryEngine implements Engine {
     evalsha: (args) => this.evalCachedScript(args, false),
     evalsha_ro: (args) => this.evalCachedScript(args, true),
     script: (args) => this.scriptCommand(args),
-    incr: ([key = '']) => this.incrBy(key, 1n),
-    decr: ([key = '']) => this.incrBy(key, -1n),
-    incrby: ([key = '', delta]) => this.incrBy(key, parseInt64(delta)),
-    decrby: ([key = '', delta]) => this.incrBy(key, -parseInt64(delta)),
-    incrbyfloat: ([key = '', delta = '']) => this.incrByFloat(key, delta),
-    hincrby: ([key = '', field = '', delta]) => this.hashIncrBy(key, field, parseInt64(delta)),
-    hincrbyfloat: ([key = '', field = '', delta = '']) => this.hashIncrByFloat(key, field, delta),
-    zadd: ([key = '', ...rest]) => this.zadd(key, rest),
-    expire: (args) => this.expire(args, 1000, false),
-    pexpire: (args) => this.expire(args, 1, false),
-    expireat: (args) => this.expire(args, 1000, true),
-    pexpireat: (args) => this.expire(args, 1, true),
+    incr: ([key = '']) => incrBy(this.mock, key, 1n),
+    decr: ([key = '']) => incrBy(this.mock, key, -1n),
+    incrby: ([key = '', delta]) => incrBy(this.mock, key, parseInt64(delta)),
+    decrby: ([key = '', delta]) => incrBy(this.mock, key, -parseInt64(delta)),
+    incrbyfloat: ([key = '', delta = '']) => incrByFloat(this.mock, key, delta),
+    hincrby: ([key = '', field = '', delta]) => hashIncrBy(this.mock, key, field, parseInt64(delta)),
+    hincrbyfloat: ([key = '', field = '', delta = '']) => hashIncrByFloat(this.mock, key, field, delta),
+    zadd: ([key = '', ...rest]) => zadd(this.mock, key, rest),
+    expire: (args) => expire(this.mock, args, 1000, false),
+    pexpire: (args) => expire(this.mock, args, 1, false),
+    expireat: (args) => expire(this.mock, args, 1000, true),
+    pexpireat: (args) => expire(this.mock, args, 1, true),
     set: (args, context) => {
       validateExpiryOptions('set', args.slice(2));
       return this.emulateSync('set', args, context);
@@ -116,7 +106,12 @@ export class MemoryEngine implements Engine {
       this.emulateSync('append', args, context);
       return Buffer.byteLength(String(this.mock.data.get(args[0] ?? '') ?? ''));
     },
-    hstrlen: ([key = '', field = '']) => Buffer.byteLength(this.hash(key)[field] ?? ''),
+    hstrlen: ([key = '', field = '']) => Buffer.byteLength(hashOf(this.mock, key)[field] ?? ''),
+    zincrby: (args, context) => {
+      parseScore(args[1] ?? ''); // ioredis-mock would store NaN
+      return this.emulateSync('zincrby', args, context);
+    },
+    scan: (args, context) => this.scan(args, context),
     // ioredis-mock answers -1 (pivot not found) for a missing key; Redis answers 0.
     linsert: (args, context) => (this.mock.data.has(args[0] ?? '') ? this.emulateSync('linsert', args, context) : 0),
   };
@@ -175,7 +170,7 @@ export class MemoryEngine implements Engine {
     // Checked at execution, not while queueing, exactly like Redis (so not an EXECABORT in MULTI).
     if (!pairsOk(name, args)) throw new RedisError(`ERR wrong number of arguments for '${name}' command`);
     this.checkKeyTypes(name, args);
-    const handler = this.handlers[name];
+    const handler = Object.hasOwn(this.handlers, name) ? this.handlers[name] : undefined;
     let reply: Reply | Promise<Reply>;
     try {
       reply = handler ? handler(args, context) : this.emulate(name, args, context);
@@ -328,117 +323,20 @@ export class MemoryEngine implements Engine {
     }
   }
 
-  // --- counters and sorted sets (ioredis-mock's versions are too lenient) -----------------------------
-
-  private incrBy(key: string, delta: bigint): Reply {
-    const current = this.mock.data.get(key);
-    const base = current === undefined ? 0n : parseInt64(String(current));
-    const { text, value } = addInt64(base, delta);
-    this.mock.data.set(key, text); // keeps the TTL, like Redis
-    return value;
-  }
-
-  private incrByFloat(key: string, delta: string): Reply {
-    const current = this.mock.data.get(key);
-    const text = addDecimalStrings(current === undefined ? '0' : String(current), delta, NOT_A_FLOAT);
-    this.mock.data.set(key, text);
-    return text;
-  }
-
-  private hash(key: string): Record<string, string> {
-    return (this.mock.data.get(key) as Record<string, string> | undefined) ?? {};
-  }
-
-  private hashIncrBy(key: string, field: string, delta: bigint): Reply {
-    const hash = this.hash(key);
-    const current = Object.hasOwn(hash, field) ? hash[field] : undefined;
-    const base = current === undefined ? 0n : parseInt64(current, 'ERR hash value is not an integer');
-    const { text, value } = addInt64(base, delta);
-    hash[field] = text;
-    this.mock.data.set(key, hash);
-    return value;
-  }
-
-  private hashIncrByFloat(key: string, field: string, delta: string): Reply {
-    const hash = this.hash(key);
-    const current = Object.hasOwn(hash, field) ? hash[field] : undefined;
-    const text = addDecimalStrings(current ?? '0', delta, 'ERR hash value is not a float');
-    hash[field] = text;
-    this.mock.data.set(key, hash);
-    return text;
-  }
-
-  /** EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT with NX/XX/GT/LT (ioredis-mock ignores the options). */
-  private expire([key = '', amount, ...options]: string[], unitMs: number, absolute: boolean): Reply {
-    const value = Number(parseInt64(amount)) * unitMs;
-    const flags = new Set<string>();
-    for (const option of options) {
-      const flag = option.toUpperCase();
-      if (!['NX', 'XX', 'GT', 'LT'].includes(flag)) throw new RedisError(`ERR Unsupported option ${option}`);
-      flags.add(flag);
+  /** SCAN with TYPE, which ioredis-mock ignores: filtered here, after the emulator's MATCH/COUNT. */
+  private scan([cursor = '', ...options]: string[], context: Context): Reply {
+    let type: string | undefined;
+    const rest: string[] = [];
+    for (let i = 0; i < options.length; i++) {
+      if (options[i]!.toUpperCase() === 'TYPE' && i + 1 < options.length) type = options[++i]!.toLowerCase();
+      else rest.push(options[i]!);
     }
-    if (flags.has('NX') && flags.size > 1) {
-      throw new RedisError('ERR NX and XX, GT or LT options at the same time are not compatible');
-    }
-    if (flags.has('GT') && flags.has('LT')) throw new RedisError('ERR GT and LT options at the same time are not compatible');
-    if (!this.mock.data.has(key)) return 0;
-    const at = absolute ? value : Date.now() + value;
-    const current = this.mock.expires.has(key) ? this.mock.expires.get(key) : undefined; // undefined = never
-    if (flags.has('NX') && current !== undefined) return 0;
-    if (flags.has('XX') && current === undefined) return 0;
-    if (flags.has('GT') && (current === undefined || at <= current)) return 0;
-    if (flags.has('LT') && current !== undefined && at >= current) return 0;
-    if (at <= Date.now()) this.mock.data.delete(key); // a past expiry deletes at once, like Redis
-    else this.mock.expires.set(key, at);
-    return 1;
+    const reply = this.emulateSync('scan', [cursor, ...rest], context);
+    if (type === undefined || !Array.isArray(reply)) return reply;
+    const [next = '0', keys = []] = reply;
+    return [next, (keys as string[]).filter((key) => this.typeOf(key) === type)];
   }
 
-  /** ZADD with every Redis 7 option (ioredis-mock lacks GT/LT and parses options case-sensitively). */
-  private zadd(key: string, args: string[]): Reply {
-    const options = new Set<string>();
-    let i = 0;
-    for (; i < args.length; i++) {
-      const token = args[i]!.toUpperCase();
-      if (!['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'].includes(token)) break;
-      options.add(token);
-    }
-    const pairs = args.slice(i);
-    if (pairs.length === 0 || pairs.length % 2 !== 0) throw new RedisError('ERR syntax error');
-    const has = (o: string) => options.has(o);
-    if (has('NX') && has('XX')) throw new RedisError('ERR XX and NX options at the same time are not compatible');
-    if ((has('GT') && has('LT')) || (has('NX') && (has('GT') || has('LT')))) {
-      throw new RedisError('ERR GT, LT, and/or NX options at the same time are not compatible');
-    }
-    if (has('INCR') && pairs.length > 2) throw new RedisError('ERR INCR option supports a single increment-element pair');
-    const scores = pairs.filter((_, j) => j % 2 === 0).map(parseScore);
-
-    type Entry = { score: number; value: string };
-    const zset = (this.mock.data.get(key) as Map<string, Entry> | undefined) ?? new Map<string, Entry>();
-    let added = 0;
-    let changed = 0;
-    let incrResult: number | null = null;
-    scores.forEach((score, j) => {
-      const member = pairs[j * 2 + 1]!;
-      const existing = zset.get(member);
-      let next = score;
-      if (has('INCR')) {
-        next = (existing?.score ?? 0) + score;
-        if (Number.isNaN(next)) throw new RedisError('ERR resulting score is not a number (NaN)');
-      }
-      if (existing) {
-        if (has('NX') || (has('GT') && next <= existing.score) || (has('LT') && next >= existing.score)) return;
-        if (next !== existing.score) changed++;
-      } else {
-        if (has('XX')) return;
-        added++;
-      }
-      zset.set(member, { score: next, value: member });
-      incrResult = next;
-    });
-    if (zset.size > 0) this.mock.data.set(key, zset);
-    if (has('INCR')) return incrResult === null ? null : formatScore(incrResult);
-    return has('CH') ? added + changed : added;
-  }
 }
 
 async function settle(run: () => Reply | Promise<Reply>): Promise<PipelineEntry> {
@@ -503,23 +401,3 @@ function convert(value: unknown, numbersAsStrings: boolean, depth: number): Repl
   return String(value);
 }
 
-/** HSET/HMSET/MSET/MSETNX take field/value pairs; the arity table only knows the minimum. */
-function pairsOk(name: string, args: string[]): boolean {
-  if (name === 'hset' || name === 'hmset') return (args.length - 1) % 2 === 0;
-  if (name === 'mset' || name === 'msetnx') return args.length % 2 === 0;
-  return true;
-}
-
-function validateExpiry(command: string, value: string | undefined): void {
-  if (parseInt64(value) <= 0n) throw new RedisError(`ERR invalid expire time in '${command}' command`);
-}
-
-/** SET/GETEX expiry values must be positive integers (ioredis-mock accepts anything). */
-function validateExpiryOptions(command: string, options: string[]): void {
-  for (let i = 0; i < options.length; i++) {
-    if (['EX', 'PX', 'EXAT', 'PXAT'].includes(options[i]!.toUpperCase())) {
-      if (options[i + 1] === undefined) throw new RedisError('ERR syntax error');
-      validateExpiry(command, options[++i]);
-    }
-  }
-}

@@ -30,14 +30,20 @@ export function parseCommandList(value: unknown): string[][] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new BadRequest('ERR the request body must be a non-empty JSON array of commands');
   }
-  return value.map(parseCommand);
+  return value.map((command: unknown, i) => {
+    try {
+      return parseCommand(command);
+    } catch (error) {
+      throw new BadRequest(`ERR command ${i + 1}: ${(error as Error).message.replace(/^ERR /, '')}`);
+    }
+  });
 }
 
 /**
  * The JSON `result` of a reply. With `Upstash-Encoding: base64` every string is sent as base64 of its
- * bytes (so binary and non-ASCII values survive JSON), except a top-level "OK": @upstash/redis decodes
- * everything else and passes exactly "OK" through (it would otherwise decode "OK" as base64, to "8").
- * Nested strings are always encoded, since the client decodes every string inside arrays.
+ * bytes (so binary and non-ASCII values survive JSON), except a top-level "OK", which Upstash sends
+ * as is and @upstash/redis passes through untouched. Strings inside arrays are always encoded: the
+ * client base64-decodes every one of them, so a raw nested "OK" would come out as garbage ("8").
  */
 export function encodeResult(reply: Reply, base64: boolean): Json {
   if (base64 && isOk(reply)) return 'OK';

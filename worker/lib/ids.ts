@@ -7,6 +7,12 @@ const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 export const ID_PREFIXES = {
   request: 'req',
   jobRun: 'job',
+  tenant: 'tnt',
+  user: 'usr',
+  apiKey: 'key',
+  refreshToken: 'rtk',
+  tokenFamily: 'fam',
+  audit: 'aud',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,56 @@
+import { newRouter } from '../../lib/router';
+import { listApiKeysRoute } from './api-keys/list';
+import { createApiKeyRoute } from './api-keys/create';
+import { revokeApiKeyRoute } from './api-keys/revoke';
+import { listAuditRoute } from './audit-log/list';
+import { loginRoute } from './auth/login';
+import { logoutRoute } from './auth/logout';
+import { meRoute } from './auth/me';
+import { refreshRoute } from './auth/refresh';
+import { getTenantRoute } from './tenant/get';
+import { updateTenantRoute } from './tenant/update';
+import { provisionTenantRoute } from './tenants/provision';
+import { createUserRoute } from './users/create';
+import { deleteUserRoute } from './users/delete';
+import { getUserRoute } from './users/get';
+import { listUsersRoute } from './users/list';
+import { updateUserRoute } from './users/update';
+
+/** The public API under /v1. Each operation file carries its contract and access rule. */
+export const v1 = newRouter();
+for (const ops of [
+  provisionTenantRoute,
+  loginRoute,
+  refreshRoute,
+  logoutRoute,
+  meRoute,
+  getTenantRoute,
+  updateTenantRoute,
+  listUsersRoute,
+  createUserRoute,
+  getUserRoute,
+  updateUserRoute,
+  deleteUserRoute,
+  listApiKeysRoute,
+  createApiKeyRoute,
+  revokeApiKeyRoute,
+  listAuditRoute,
+]) {
+  v1.route('/', ops);
+}
+
+v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'An access token from POST /v1/auth/login, or an API key (lp_live_…)',
+});
+
+v1.doc31('/openapi.json', (c) => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'LeadPulse API',
+    version: '1.0.0',
+    description: 'Errors share one shape: { "error": { "code", "message", "details"?, "requestId" } }.',
+  },
+  servers: [{ url: new URL(c.req.url).origin + '/v1' }],
+}));

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM');
+
+export const STAGES = ['new', 'q1', 'q2', 'q3', 'q4', 'qualified', 'appointment', 'contract', 'closed', 'lost'] as const;
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone');
+
+/**
+ * Tenant settings. Every field has a default, so a new tenant is usable at once and PATCH can
+ * send any subset. Money in integer cents; rates as fractions (0.03 = 3 %).
+ */
+export const TenantSettingsSchema = z.object({
+  quietHours: z
+    .object({
+      /** Proactive messages only inside [start, end) in the recipient's local time. */
+      start: hhmm.default('08:00'),
+      end: hhmm.default('21:00'),
+      /** Apply stricter state rules (FL, OK, MD, MS, NJ, CT, TX, RI) on top of the window. */
+      stateRules: z.boolean().default(true),
+    })
+    .prefault({}),
+  consent: z
+    .object({
+      /** No automated message to a lead without recorded consent. */
+      required: z.boolean().default(true),
+      maxFollowUpsPerDay: z.number().int().min(0).max(10).default(2),
+      maxFollowUpsPerWeek: z.number().int().min(0).max(30).default(5),
+    })
+    .prefault({}),
+  businessRules: z
+    .object({
+      averageSalePriceCents: z.number().int().min(0).max(1_000_000_000_00).default(450_000_00),
+      commissionRate: z.number().min(0).max(0.2).default(0.03),
+      teamSplit: z.number().min(0).max(1).default(0.7),
+      stageCloseProbabilities: z
+        .record(z.enum(STAGES), z.number().min(0).max(1))
+        .default({ new: 0.02, q1: 0.04, q2: 0.06, q3: 0.08, q4: 0.1, qualified: 0.2, appointment: 0.35, contract: 0.8, closed: 1, lost: 0 }),
+    })
+    .prefault({}),
+  botPersona: z
+    .object({
+      name: z.string().min(1).max(40).default('Ava'),
+      tone: z.enum(['friendly', 'professional', 'casual']).default('friendly'),
+      signature: z.string().max(80).default(''),
+    })
+    .prefault({}),
+  alertThreshold: z.number().min(0.05).max(0.99).default(0.5),
+});
+
+export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
+
+export function defaultSettings(): TenantSettings {
+  return TenantSettingsSchema.parse({});
+}
