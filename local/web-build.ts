@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +17,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Swagger UI for /docs, served as static assets from the package (no CDN, works offline). */
+function copyDocsAssets() {
+  const dest = join(WEB, 'public/docs-assets');
+  mkdirSync(dest, { recursive: true });
+  for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+    copyFileSync(join(ROOT, 'node_modules/swagger-ui-dist', file), join(dest, file));
+  }
+}
+
 /** Builds the static export unless web/out is already newer than every web source file. */
 export async function buildWebIfStale(log: (line: string) => void): Promise<'built' | 'fresh'> {
+  if (!existsSync(join(WEB, 'public/docs-assets/swagger-ui-bundle.js'))) copyDocsAssets();
   const marker = join(OUT, 'index.html');
   if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(WEB)) return 'fresh';
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import type { HonoEnv } from './env';
 import { ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
 import { errorResponse, newRouter } from './lib/router';
 import { init, requestContext } from './middleware/init';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { v1 } from './routes/v1';
@@ -11,11 +12,12 @@ export function createApp() {
   const app = newRouter();
   app.use('*', requestContext);
   // Liveness answers without configuration or I/O, so a misconfigured deploy still reports "alive".
-  app.use('*', except('/health', init));
+  app.use('*', except(['/health', '/docs'], init));
 
   app.route('/', healthRoutes);
   app.route('/jobs', jobRoutes);
   app.route('/v1', v1);
+  app.route('/', docsRoutes);
 
   app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
 

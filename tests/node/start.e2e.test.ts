@@ -71,6 +71,22 @@ describe('npm start', () => {
     expect(((await api.json()) as any).error.code).toBe('not_found');
   });
 
+  it('seeds the demo tenant and serves the API reference offline', async () => {
+    const login = await fetch(`${base()}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'demo', email: 'maria@demo.leadpulse.test', password: 'demo-password-2026' }),
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as any).user.role).toBe('agent');
+    const docs = await fetch(`${base()}/docs`);
+    expect(await docs.text()).toContain('/v1/openapi.json');
+    const asset = await fetch(`${base()}/docs-assets/swagger-ui-bundle.js`);
+    expect(asset.status).toBe(200);
+    const spec = (await (await fetch(`${base()}/v1/openapi.json`)).json()) as any;
+    expect(spec.paths['/tenants'].post['x-permission']).toBe('platform');
+  });
+
   it('fires the heartbeat schedule through QStash into the signed job endpoint', async () => {
     const deadline = Date.now() + 20_000;
     let last: unknown;

@@ -65,3 +65,14 @@ describe('error envelope', () => {
     expect(body).toEqual({ error: { code: 'not_found', message: expect.any(String), requestId: res.headers.get('x-request-id') } });
   });
 });
+
+describe('GET /docs', () => {
+  it('serves the interactive reference bound to the OpenAPI document', async () => {
+    const res = await call('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain("url: '/v1/openapi.json'");
+    expect(html).toContain('/docs-assets/swagger-ui-bundle.js');
+  });
+});
