@@ -9,7 +9,7 @@ export interface ResolveOptions {
   qstashTimeScale?: number;
 }
 
-function isLoopback(url: string) {
+export function isLoopback(url: string) {
   const host = new URL(url).hostname;
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { migrate } from 'drizzle-orm/neon-serverless/migrator';
+import { isLoopback } from '../local/options';
 import { localNeonPool } from '../local/postgres/neon-node';
 import { startNeonWsBridge } from '../local/postgres/ws-bridge';
 
@@ -19,11 +20,6 @@ export async function migrateDatabase(databaseUrl: string, wsProxy?: string): Pr
   } finally {
     await pool.end();
   }
-}
-
-function isLoopback(url: string) {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }
 
 // `npm run db:migrate`: DATABASE_URL is Neon (direct) or a local server (through a transient bridge).

@@ -1,8 +1,9 @@
+import { base58Encode } from './crypto/bytes';
+
 /**
  * Prefixed, time-ordered ids (`lead_…`, `req_…`): 48 bits of milliseconds then 80 random bits,
  * base58-encoded, so ids sort by creation time and say what they name.
  */
-const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 export const ID_PREFIXES = {
   request: 'req',
@@ -25,17 +26,6 @@ export function newId(kind: IdKind, now = Date.now()): string {
     bytes[i] = t & 0xff;
     t = Math.floor(t / 256);
   }
-  return `${ID_PREFIXES[kind]}_${base58(bytes)}`;
-}
-
-function base58(bytes: Uint8Array): string {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  let out = '';
-  while (n > 0n) {
-    out = ALPHABET[Number(n % 58n)] + out;
-    n /= 58n;
-  }
   // Fixed width keeps lexical order equal to numeric (time) order.
-  return out.padStart(22, ALPHABET[0]);
+  return `${ID_PREFIXES[kind]}_${base58Encode(bytes)}`;
 }
