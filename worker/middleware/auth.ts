@@ -1,9 +1,9 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, notExists, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { signingKeys, tokenAudience } from '../auth/keys';
 import { permissionsForScopes, ROLE_PERMISSIONS, type Permission } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
-import { apiKeys, ROLES, users, type Role } from '../db/schema';
+import { apiKeys, refreshTokens, ROLES, users, type Role } from '../db/schema';
 import type { HonoEnv } from '../env';
 import { timingSafeEqual, utf8 } from '../lib/crypto/bytes';
 import { verifyAccessToken } from '../lib/crypto/jwt';
@@ -21,8 +21,9 @@ function bearer(header: string | undefined): string {
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * Resolves the caller from an access JWT or an API key. A user who was deleted after the token
- * was issued is refused; a role change takes effect on their next token (≤ 15 min).
+ * Resolves the caller from an access JWT or an API key. A user deleted after the token was
+ * issued, or whose sign-in was revoked, is refused; a role change takes effect on their next
+ * token (≤ 15 min).
  */
 export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
   const token = bearer(c.req.header('authorization'));
@@ -49,7 +50,17 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
     const [user] = await db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, claims.sub), eq(users.tenantId, claims.tid), isNull(users.deletedAt)))
+      .where(
+        and(
+          eq(users.id, claims.sub),
+          eq(users.tenantId, claims.tid),
+          isNull(users.deletedAt),
+          // A revoked sign-in (logout, refresh-token reuse) ends its access tokens too, not in 15 minutes.
+          claims.sid
+            ? notExists(db.select({ one: sql`1` }).from(refreshTokens).where(and(eq(refreshTokens.familyId, claims.sid), isNotNull(refreshTokens.revokedAt))))
+            : undefined,
+        ),
+      )
       .limit(1);
     if (!user) throw new Unauthorized('Invalid or expired access token');
     const role = claims.role as Role;

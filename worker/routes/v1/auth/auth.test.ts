@@ -84,6 +84,8 @@ describe('tokens', () => {
     expect((await api('/v1/auth/refresh', { body: { refreshToken: third.refreshToken } })).status).toBe(401);
     const audit = await json(await api('/v1/audit-log?action=auth.refresh_reuse_detected', { token: t.owner.token }));
     expect(audit.entries).toHaveLength(1);
+    // The revoked family's access tokens stop working at once, not after 15 minutes.
+    expect((await api('/v1/me', { token: third.accessToken })).status).toBe(401);
     // Other sign-ins of the same user are untouched.
     expect((await api('/v1/auth/refresh', { body: { refreshToken: t.owner.refreshToken } })).status).toBe(200);
   });
@@ -93,6 +95,7 @@ describe('tokens', () => {
     const s = await login(t.slug, t.owner.email, TEST_PASSWORD);
     expect((await api('/v1/auth/logout', { token: s.accessToken, body: { refreshToken: s.refreshToken } })).status).toBe(204);
     expect((await api('/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401);
+    expect((await api('/v1/me', { token: s.accessToken })).status).toBe(401);
   });
 
   const [kid, secret] = env.JWT_SIGNING_KEYS.split(',')[0]!.split(':') as [string, string];
