@@ -58,14 +58,13 @@ async function main() {
     const appSecrets = loadOrCreateAppSecrets(DATA, process.env);
     options.appSecrets = appSecrets;
     log(`postgres: ${options.postgres.kind}, redis: ${options.redis.kind}, qstash: ${options.qstash.kind}`);
-    const [built] = await Promise.all([
-      buildWebIfStale(log).then((r) => (log(`web: ${r === 'built' ? 'built' : 'up to date'}`), r)),
+    await Promise.all([
+      buildWebIfStale(log).then((r) => log(`web: ${r === 'built' ? 'built' : 'up to date'}`)),
       startLocalStack(options).then((s) => {
         stack = s;
         log('services up, migrations applied');
       }),
     ]);
-    void built;
     if (!stack) throw new Error('local services did not start');
 
     worker = await startWorker({

@@ -33,7 +33,7 @@ export async function startWorker(opts: {
     ['dev', '--port', String(opts.port), '--ip', '127.0.0.1', '--env-file', envFile, '--persist-to', join(opts.stateDir, 'wrangler'), '--show-interactive-dev-session=false', '--log-level', 'warn'],
     {
       cwd: ROOT,
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: process.env.CI ?? '' },
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: false,
     },
