@@ -7,6 +7,7 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { v1 } from './routes/v1';
+import { webhookRoutes } from './routes/webhooks/ghl';
 
 export function createApp() {
   const app = newRouter();
@@ -17,6 +18,7 @@ export function createApp() {
   app.route('/', healthRoutes);
   app.route('/jobs', jobRoutes);
   app.route('/v1', v1);
+  app.route('/webhooks', webhookRoutes);
   app.route('/', docsRoutes);
 
   app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

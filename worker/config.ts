@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Misconfigured } from './lib/errors';
 
+/** An optional secret: unset and empty both mean "not configured". */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v : undefined));
+
 const providerMode = z.enum(['embedded', 'local-server', 'managed']).default('managed');
 
 /**
@@ -30,6 +36,18 @@ export const ConfigSchema = z.object({
   REDIS_MODE: providerMode,
   QSTASH_MODE: providerMode,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  /** LeadConnector (GoHighLevel) API base; the local stack points it at its GHL stand-in. */
+  GHL_API_BASE_URL: z.url().default('https://services.leadconnectorhq.com'),
+  /** PEM (SPKI) public keys GHL signs webhooks with: Ed25519 (`x-ghl-signature`) and legacy RSA (`x-wh-signature`). */
+  GHL_WEBHOOK_ED25519_PUBLIC_KEY: optionalText,
+  GHL_WEBHOOK_RSA_PUBLIC_KEY: optionalText,
+  /** With a key the seller assistant is Claude; without one it is the deterministic assistant. */
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5'),
+  /** Claude gets this long per call before the deterministic assistant answers instead. */
+  ASSISTANT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(6000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

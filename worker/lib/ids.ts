@@ -14,6 +14,11 @@ export const ID_PREFIXES = {
   refreshToken: 'rtk',
   tokenFamily: 'fam',
   audit: 'aud',
+  lead: 'lead',
+  message: 'msg',
+  notification: 'ntf',
+  webhookDelivery: 'whd',
+  consent: 'cns',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -67,6 +67,7 @@ export function serviceContext(c: Context<HonoEnv>): ServiceContext {
     config: c.var.config,
     logger: c.var.logger,
     ip: clientIp(c),
+    rooms: c.env.CONVERSATION_ROOM,
   };
 }
 

@@ -1,11 +1,12 @@
-import { Client as QStashClient } from '@upstash/qstash';
-import { Redis } from '@upstash/redis/cloudflare';
+import type { Client as QStashClient } from '@upstash/qstash';
+import type { Redis } from '@upstash/redis/cloudflare';
 import { createMiddleware } from 'hono/factory';
 import { loadConfig } from '../config';
 import { createDatabase, type Database } from '../db/client';
 import type { HonoEnv, Services } from '../env';
 import { newId } from '../lib/ids';
 import { createLogger, type LogLevel } from '../lib/logger';
+import { createQStash, createRedis } from '../services/clients';
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
 
@@ -50,16 +51,11 @@ export const init = createMiddleware<HonoEnv>(async (c, next) => {
       return database.db;
     },
     get redis() {
-      redis ??= new Redis({
-        url: config.UPSTASH_REDIS_REST_URL,
-        token: config.UPSTASH_REDIS_REST_TOKEN,
-        // Fail fast instead of retrying inside the request: callers decide what an outage means.
-        retry: { retries: 1, backoff: () => 50 },
-      });
+      redis ??= createRedis(config);
       return redis;
     },
     get qstash() {
-      qstash ??= new QStashClient({ baseUrl: config.QSTASH_URL, token: config.QSTASH_TOKEN });
+      qstash ??= createQStash(config);
       return qstash;
     },
   };

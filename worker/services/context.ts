@@ -22,6 +22,8 @@ export interface ServiceContext {
   config: Config;
   logger: Logger;
   ip: string | null;
+  /** The ConversationRoom Durable Objects (one per lead conversation). */
+  rooms?: DurableObjectNamespace<import('../conversations/room').ConversationRoom>;
   /** Set inside withTransaction so nested calls join the outer transaction. */
   inTransaction?: boolean;
 }

@@ -3,6 +3,11 @@ import { listApiKeysRoute } from './api-keys/list';
 import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
 import { listAuditRoute } from './audit-log/list';
+import { ghlIntegrationRoute } from './integrations/ghl';
+import { getLeadRoute } from './leads/get';
+import { listLeadsRoute } from './leads/list';
+import { leadMessagesRoute } from './leads/messages';
+import { leadTakeoverRoute } from './leads/takeover';
 import { loginRoute } from './auth/login';
 import { logoutRoute } from './auth/logout';
 import { meRoute } from './auth/me';
@@ -35,6 +40,11 @@ for (const ops of [
   createApiKeyRoute,
   revokeApiKeyRoute,
   listAuditRoute,
+  ghlIntegrationRoute,
+  listLeadsRoute,
+  getLeadRoute,
+  leadMessagesRoute,
+  leadTakeoverRoute,
 ]) {
   v1.route('/', ops);
 }

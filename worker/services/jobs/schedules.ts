@@ -11,4 +11,5 @@ export interface JobSchedule {
 
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { scheduleId: 'leadpulse-heartbeat', path: '/jobs/heartbeat', cron: '* * * * *', description: 'scheduler heartbeat' },
+  { scheduleId: 'leadpulse-ghl-redrive', path: '/jobs/ghl-redrive', cron: '* * * * *', description: 'finish GHL deliveries left unprocessed' },
 ];

@@ -55,6 +55,14 @@ export const TenantSettingsSchema = z.object({
     })
     .prefault({}),
   alertThreshold: z.number().min(0.05).max(0.99).default(0.5),
+  followUps: z
+    .object({
+      /** Minutes of lead silence before each automated follow-up (then the bot stops). */
+      cadenceMinutes: z.array(z.number().int().min(5).max(60 * 24 * 30)).max(6).default([240, 1440, 4320]),
+    })
+    .prefault({}),
+  /** GHL contact tags that record SMS consent given on a form (first touch needs consent when required). */
+  consentTags: z.array(z.string().min(1).max(64)).max(20).default(['sms-consent', 'sms_opt_in']),
 });
 
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;

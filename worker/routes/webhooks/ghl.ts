@@ -1,0 +1,30 @@
+import { newRouter } from '../../lib/router';
+import { ServiceError } from '../../lib/errors';
+import { acceptGhlWebhook, processGhlDelivery } from '../../services/webhooks/ghl';
+
+/** GHL payloads are small (an SMS, a contact); anything near this is not one of theirs. */
+const MAX_BODY_BYTES = 512 * 1024;
+
+/**
+ * POST /webhooks/ghl — every tenant's GoHighLevel events, routed by locationId. The 200 means
+ * "stored"; the work (lead upsert, the conversation turn, the bot's reply) runs after it.
+ */
+export const ghlWebhookRoute = newRouter().post('/ghl', async (c) => {
+  const length = Number(c.req.header('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw new ServiceError('payload_too_large', `Webhook bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  const raw = new Uint8Array(await c.req.arrayBuffer());
+  if (raw.byteLength > MAX_BODY_BYTES) throw new ServiceError('payload_too_large', `Webhook bodies are limited to ${MAX_BODY_BYTES} bytes`);
+
+  const { db, redis } = c.var.services;
+  const accepted = await acceptGhlWebhook({ db, redis, config: c.var.config, logger: c.var.logger }, raw, c.req.raw.headers);
+  const logger = c.var.logger.with({ tenantId: accepted.tenantId, deliveryId: accepted.deliveryId, event: accepted.type });
+  if (!accepted.duplicate) {
+    // After the response: if this isolate dies first, the redrive job picks the stored row up.
+    c.executionCtx.waitUntil(processGhlDelivery(c.env, accepted.tenantId, accepted.deliveryId, logger));
+  }
+  logger.info('ghl webhook accepted', { duplicate: accepted.duplicate });
+  return c.json({ received: true, deliveryId: accepted.deliveryId, duplicate: accepted.duplicate }, 200);
+});
+
+export const webhookRoutes = newRouter();
+webhookRoutes.route('/', ghlWebhookRoute);
