@@ -5,7 +5,7 @@ export interface ResolveOptions {
   /** PGlite data folder; undefined keeps the embedded database in memory (tests). */
   dataDir?: string;
   /** Fixed ports for `npm start`; tests leave them out and get free ones. */
-  ports?: { postgres?: number; bridge?: number; redis?: number; qstash?: number };
+  ports?: { postgres?: number; bridge?: number; redis?: number; qstash?: number; ghl?: number };
   qstashTimeScale?: number;
 }
 
@@ -50,5 +50,15 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv, opts: ResolveOptions
   } else {
     qstash = { kind: 'embedded', port: opts.ports?.qstash, timeScale: opts.qstashTimeScale };
   }
-  return { appUrl: opts.appUrl, postgres, redis, qstash };
+  // GHL: a real location when GHL_WEBHOOK_ED25519_PUBLIC_KEY (GHL's published key) is given;
+  // otherwise the stand-in with the development signing keys.
+  const ghl: LocalStackOptions['ghl'] = env.GHL_WEBHOOK_ED25519_PUBLIC_KEY
+    ? {
+        kind: 'managed',
+        apiBaseUrl: env.GHL_API_BASE_URL,
+        ed25519PublicKey: env.GHL_WEBHOOK_ED25519_PUBLIC_KEY,
+        rsaPublicKey: env.GHL_WEBHOOK_RSA_PUBLIC_KEY,
+      }
+    : { kind: 'embedded', port: opts.ports?.ghl };
+  return { appUrl: opts.appUrl, postgres, redis, qstash, ghl };
 }

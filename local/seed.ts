@@ -16,7 +16,10 @@ export const DEMO = {
   ],
 } as const;
 
-export async function seedDemoTenant(baseUrl: string, platformToken: string): Promise<'created' | 'exists'> {
+/** The demo tenant's GHL location; `npm run ghl -- … --location loc_demo` talks to it. */
+export const DEMO_GHL = { locationId: 'loc_demo', apiToken: 'demo-location-token-local', fromNumber: '+15125550100' } as const;
+
+export async function seedDemoTenant(baseUrl: string, platformToken: string, opts: { connectGhl?: boolean } = {}): Promise<'created' | 'exists'> {
   const post = (path: string, body: unknown, token: string) =>
     fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
@@ -38,6 +41,14 @@ export async function seedDemoTenant(baseUrl: string, platformToken: string): Pr
   for (const member of DEMO.team) {
     const res = await post('/v1/users', { ...member, password: DEMO.password }, accessToken);
     if (res.status !== 201) throw new Error(`seeding: creating ${member.email} answered ${res.status}: ${await res.text()}`);
+  }
+  if (opts.connectGhl) {
+    const res = await fetch(`${baseUrl}/v1/integrations/ghl`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify(DEMO_GHL),
+    });
+    if (res.status !== 200) throw new Error(`seeding: connecting GHL answered ${res.status}: ${await res.text()}`);
   }
   return 'created';
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { migrateDatabase } from '../scripts/db-migrate';
+import { startGhlStandIn, type GhlStandIn } from './ghl/server';
+import { DEV_GHL_PUBLIC_KEYS } from './ghl/sign';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
 import { startNeonWsBridge, type NeonWsBridge } from './postgres/ws-bridge';
 import { startQStashStandIn, type QStashStandIn } from './qstash/server';
@@ -21,6 +23,11 @@ export interface LocalStackOptions {
   qstash:
     | { kind: 'embedded'; port?: number; timeScale?: number }
     | { kind: 'managed'; url: string; token: string; currentSigningKey: string; nextSigningKey: string };
+  /**
+   * GoHighLevel: the local API stand-in, whose webhooks are signed with the development keys in
+   * local/fixtures/ghl/ (trusted only here); or the real LeadConnector API and GHL's own keys.
+   */
+  ghl?: { kind: 'embedded'; port?: number } | { kind: 'managed'; apiBaseUrl?: string; ed25519PublicKey?: string; rsaPublicKey?: string };
   /** Apply drizzle/ migrations once Postgres is reachable (default true). */
   migrate?: boolean;
   /** The Worker's own secrets; random when omitted (tests). `npm start` keeps them in .data/. */
@@ -52,6 +59,7 @@ export interface LocalStack {
   wsProxy?: string;
   qstash?: QStashStandIn;
   redis?: RedisStandIn;
+  ghl?: GhlStandIn;
   close(): Promise<void>;
 }
 
@@ -137,7 +145,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     env.QSTASH_MODE = opts.qstash.kind;
 
-    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, close };
+    // GoHighLevel
+    let ghl: GhlStandIn | undefined;
+    const ghlOpts = opts.ghl ?? { kind: 'embedded' };
+    if (ghlOpts.kind === 'embedded') {
+      ghl = await startGhlStandIn({ port: ghlOpts.port });
+      const started = ghl;
+      closers.push(() => started.close());
+      env.GHL_API_BASE_URL = ghl.url;
+      env.GHL_WEBHOOK_ED25519_PUBLIC_KEY = DEV_GHL_PUBLIC_KEYS.ed25519PublicKey;
+      env.GHL_WEBHOOK_RSA_PUBLIC_KEY = DEV_GHL_PUBLIC_KEYS.rsaPublicKey;
+    } else {
+      if (ghlOpts.apiBaseUrl) env.GHL_API_BASE_URL = ghlOpts.apiBaseUrl;
+      if (ghlOpts.ed25519PublicKey) env.GHL_WEBHOOK_ED25519_PUBLIC_KEY = ghlOpts.ed25519PublicKey;
+      if (ghlOpts.rsaPublicKey) env.GHL_WEBHOOK_RSA_PUBLIC_KEY = ghlOpts.rsaPublicKey;
+    }
+
+    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, ghl, close };
   } catch (err) {
     await close();
     throw err;

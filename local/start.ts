@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { syncJobSchedules } from '../scripts/sync-schedules';
 import { stackOptionsFromEnv } from './options';
 import { loadOrCreateAppSecrets } from './secrets';
-import { DEMO, seedDemoTenant } from './seed';
+import { DEMO, DEMO_GHL, seedDemoTenant } from './seed';
 import { startLocalStack, type LocalStack } from './stack';
 import { buildWebIfStale } from './web-build';
 import { startWorker, type WorkerProcess } from './worker-process';
@@ -52,12 +52,13 @@ async function main() {
         bridge: Number(process.env.LOCAL_PG_BRIDGE_PORT ?? 6544),
         redis: Number(process.env.LOCAL_REDIS_PORT ?? 6545),
         qstash: Number(process.env.LOCAL_QSTASH_PORT ?? 6546),
+        ghl: Number(process.env.LOCAL_GHL_PORT ?? 6547),
       },
       qstashTimeScale: Number(process.env.QSTASH_TIME_SCALE ?? 1),
     });
     const appSecrets = loadOrCreateAppSecrets(DATA, process.env);
     options.appSecrets = appSecrets;
-    log(`postgres: ${options.postgres.kind}, redis: ${options.redis.kind}, qstash: ${options.qstash.kind}`);
+    log(`postgres: ${options.postgres.kind}, redis: ${options.redis.kind}, qstash: ${options.qstash.kind}, ghl: ${options.ghl?.kind ?? 'embedded'}`);
     await Promise.all([
       buildWebIfStale(log).then((r) => log(`web: ${r === 'built' ? 'built' : 'up to date'}`)),
       startLocalStack(options).then((s) => {
@@ -69,7 +70,7 @@ async function main() {
 
     worker = await startWorker({
       port,
-      env: { ...stack.workerEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+      env: { ...stack.workerEnv, ...assistantEnv(process.env), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
       stateDir: DATA,
       onOutput: (line) => console.log(`[worker] ${line}`),
     });
@@ -82,7 +83,7 @@ async function main() {
 
     await waitForReady(`${worker.url}/health/ready`);
     await syncJobSchedules({ qstashUrl: stack.workerEnv.QSTASH_URL!, token: stack.workerEnv.QSTASH_TOKEN!, appUrl });
-    const seeded = await seedDemoTenant(worker.url, appSecrets.PLATFORM_ADMIN_TOKEN);
+    const seeded = await seedDemoTenant(worker.url, appSecrets.PLATFORM_ADMIN_TOKEN, { connectGhl: !!stack.ghl });
     log(`demo tenant: ${seeded === 'created' ? 'seeded' : 'already there'}`);
 
     const shown = `http://localhost:${port}`;
@@ -95,6 +96,14 @@ async function main() {
         `  demo logins (tenant "${DEMO.tenant}", password "${DEMO.password}"):`,
         ...[DEMO.owner, ...DEMO.team].map((u) => `    ${('role' in u ? u.role : 'owner').padEnd(8)} ${u.email}`),
         `  platform token (POST /v1/tenants): ${appSecrets.PLATFORM_ADMIN_TOKEN}`,
+        ...(stack.ghl
+          ? [
+              `  GHL stand-in: ${stack.ghl.url} (location ${DEMO_GHL.locationId}); try:`,
+              `    npm run ghl -- inbound --contact c1 --name "Pat Doe" "We're relocating in 2 months"`,
+              `    npm run ghl -- sent --contact c1`,
+            ]
+          : []),
+        `  seller assistant: ${process.env.ANTHROPIC_API_KEY ? `Claude (${process.env.ANTHROPIC_MODEL ?? 'claude-haiku-4-5'}) with the deterministic fallback` : 'deterministic (set ANTHROPIC_API_KEY for Claude)'}`,
         `  data:       ${options.postgres.kind === 'embedded' ? '.data/pglite (embedded Postgres, kept across restarts)' : options.postgres.kind}`,
         `  ready in ${((Date.now() - started) / 1000).toFixed(1)} s — Ctrl-C to stop`,
         '',
@@ -104,6 +113,13 @@ async function main() {
     console.error(`[leadpulse] failed to start: ${(err as Error).message}`);
     await stop(1);
   }
+}
+
+/** The seller assistant's settings pass straight through: with a key it is Claude. */
+function assistantEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL', 'ASSISTANT_TIMEOUT_MS']) if (env[name]) out[name] = env[name]!;
+  return out;
 }
 
 async function waitForReady(url: string, timeoutMs = 30_000) {

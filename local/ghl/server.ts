@@ -15,6 +15,7 @@
  *
  * Inspection API for other processes (tests, `npm run ghl -- sent`), unauthenticated:
  *   GET /_standin/requests?contactId=&path=&method=   DELETE /_standin/requests   POST /_standin/faults
+ *   DELETE /_standin/faults[?contactId=]   (all pending faults, or one contact's)
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -82,6 +83,8 @@ export interface GhlFault {
   count: number;
   retryAfterSeconds?: number;
   delayMs?: number;
+  /** Only requests for this contact get the fault (tests running side by side share one stand-in). */
+  contactId?: string;
 }
 
 export interface SentMessage {
@@ -244,9 +247,9 @@ export async function startGhlStandIn(opts: GhlStandInOptions = {}): Promise<Ghl
       };
     }
 
-    const fault = faults[0];
+    const fault = faults.find((f) => !f.contactId || f.contactId === record.contactId);
     if (fault) {
-      if (--fault.count <= 0) faults.shift();
+      if (--fault.count <= 0) faults.splice(faults.indexOf(fault), 1);
       record.fault = true;
       if (fault.delayMs) await delay(fault.delayMs);
       if (fault.status === 0) return 'drop';
@@ -424,6 +427,13 @@ export async function startGhlStandIn(opts: GhlStandInOptions = {}): Promise<Ghl
       api.reset();
       return { status: 204 };
     }
+    if (path === '/_standin/faults' && method === 'DELETE') {
+      req.resume();
+      const only = url.searchParams.get('contactId');
+      const before = faults.length;
+      faults = faults.filter((f) => only !== null && f.contactId !== only);
+      return { status: 200, json: { cleared: before - faults.length } };
+    }
     if (path === '/_standin/faults' && method === 'POST') {
       const raw = await readBody(req);
       try {
@@ -471,6 +481,10 @@ function validateFault(input: GhlFault): GhlFault {
   if (!Number.isInteger(status) || (status !== 0 && (status < 200 || status > 599))) throw new Error('status must be 0 or an HTTP status');
   if (!Number.isInteger(count) || count < 1) throw new Error('count must be a positive integer');
   const fault: GhlFault = { status, count };
+  if (input.contactId !== undefined) {
+    if (typeof input.contactId !== 'string' || !input.contactId) throw new Error('contactId must be a non-empty string');
+    fault.contactId = input.contactId;
+  }
   if (input.retryAfterSeconds !== undefined) {
     const s = Number(input.retryAfterSeconds);
     if (!Number.isFinite(s) || s < 0) throw new Error('retryAfterSeconds must be ≥ 0');

@@ -4,6 +4,7 @@
  * the workerd test runtime through `provide`. With DATABASE_URL / REDIS_URL set (the CI's
  * real-server pass) it uses those servers instead, in a database created for this run.
  */
+import { readFileSync } from 'node:fs';
 import { tsImport } from 'tsx/esm/api';
 import type { TestProject } from 'vitest/node';
 
@@ -22,6 +23,10 @@ async function loadStack(): Promise<StackModules> {
 declare module 'vitest' {
   export interface ProvidedContext {
     workerEnv: Record<string, string>;
+    /** The GHL stand-in's base URL (its /_standin/* inspection API). */
+    ghlStandInUrl: string;
+    /** Development-only private keys (PKCS#8 PEM) to sign GHL webhooks inside workerd tests. */
+    ghlDevPrivateKeys: { ed25519: string; rsa: string };
   }
 }
 
@@ -38,6 +43,9 @@ export default async function setup(project: TestProject) {
   }
   const stack = await startLocalStack(stackOptionsFromEnv(env, { appUrl: TEST_APP_URL }));
   project.provide('workerEnv', { ...stack.workerEnv, LOG_LEVEL: 'error' });
+  project.provide('ghlStandInUrl', stack.ghl?.url ?? '');
+  const fixture = (name: string) => readFileSync(new URL(`../../local/fixtures/ghl/${name}`, import.meta.url), 'utf8');
+  project.provide('ghlDevPrivateKeys', { ed25519: fixture('ed25519-private.pem'), rsa: fixture('rsa-private.pem') });
   return async () => {
     await stack.close();
     await dropDatabase?.();

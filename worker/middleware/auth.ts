@@ -17,6 +17,17 @@ function bearer(header: string | undefined): string {
   return match[1]!;
 }
 
+/** The WebSocket subprotocol carrying credentials: browsers cannot set headers on a WebSocket. */
+export const WEBSOCKET_PROTOCOL = 'leadpulse.v1';
+
+/** `Sec-WebSocket-Protocol: leadpulse.v1, <token>` → the token. */
+function webSocketToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const parts = header.split(',').map((p) => p.trim());
+  if (parts[0] !== WEBSOCKET_PROTOCOL || !parts[1]) return undefined;
+  return parts[1];
+}
+
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -26,7 +37,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * token (≤ 15 min).
  */
 export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
-  const token = bearer(c.req.header('authorization'));
+  const token = c.req.header('authorization') ? bearer(c.req.header('authorization')) : (webSocketToken(c.req.header('sec-websocket-protocol')) ?? bearer(undefined));
   const { db, redis } = c.var.services;
   const { config, logger } = c.var;
   let principal: Principal;

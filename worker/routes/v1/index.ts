@@ -6,6 +6,7 @@ import { listAuditRoute } from './audit-log/list';
 import { ghlIntegrationRoute } from './integrations/ghl';
 import { getLeadRoute } from './leads/get';
 import { listLeadsRoute } from './leads/list';
+import { leadLiveRoute } from './leads/live';
 import { leadMessagesRoute } from './leads/messages';
 import { leadTakeoverRoute } from './leads/takeover';
 import { loginRoute } from './auth/login';
@@ -48,6 +49,9 @@ for (const ops of [
 ]) {
   v1.route('/', ops);
 }
+
+// Outside the loop above on purpose: a WebSocket has no OpenAPI description (see live.ts).
+v1.route('/', leadLiveRoute);
 
 v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

@@ -10,6 +10,11 @@ import { ROLE_PERMISSIONS, type Permission } from '../../auth/permissions';
 import { ROLES, type Role } from '../../db/schema';
 import { json } from '../../testing/client';
 import { api, memberWithRole, provisionTestTenant, type TestTenant } from '../../testing/factory';
+import { connectGhl, createTestLead, type GhlTenant } from '../../testing/ghl';
+
+/** One lead in the other tenant, created through its GHL webhook as production does. */
+let foreignLead: Promise<string> | undefined;
+const leadOf = (other: TestTenant) => (foreignLead ??= connectGhl(other).then((g: GhlTenant) => createTestLead(g)).then((l) => l.id as string));
 
 interface Operation {
   method: string;
@@ -22,10 +27,14 @@ interface Operation {
 const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/users/{id}': async (other) => (await memberWithRole(other, 'agent')).id,
   '/api-keys/{id}': async (other) => (await json(await api('/v1/api-keys', { token: other.owner.token, body: { name: 'theirs', scopes: ['read'] } }))).id,
+  '/leads/{id}': leadOf,
+  '/leads/{id}/messages': leadOf,
+  '/leads/{id}/takeover': leadOf,
+  '/leads/{id}/release': leadOf,
 };
 
 /** A body that passes validation, for operations where `{}` does not. */
-const validBodies: Record<string, unknown> = {};
+const validBodies: Record<string, unknown> = { 'POST /leads/{id}/messages': { body: 'Hello from another tenant' } };
 
 let operations: Operation[] = [];
 let mine: TestTenant;

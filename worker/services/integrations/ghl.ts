@@ -106,6 +106,10 @@ export async function ghlSenderFor(ctx: ServiceContext): Promise<GhlSender | nul
     baseUrl: ctx.config.GHL_API_BASE_URL,
     token,
     locationId: row.locationId,
+    // A conversation turn waits at most this long for GHL; after that the room defers the
+    // message and retries on its alarm, so one slow send never holds the lead's turn for long.
+    timeoutMs: 6_000,
+    maxTotalMs: 8_000,
     limiter: async (locationId) => {
       try {
         const r = await limiter.limit(locationId);

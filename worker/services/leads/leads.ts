@@ -14,6 +14,7 @@ export interface LeadFilters {
   stage?: LeadRow['stage'];
   temperature?: 'hot' | 'warm' | 'cold';
   assignedAgentId?: string;
+  externalId?: string;
   updatedSince?: Date;
   limit: number;
   cursor?: string;
@@ -55,6 +56,7 @@ export async function listLeads(ctx: ServiceContext, f: LeadFilters) {
         f.stage ? eq(leads.stage, f.stage) : undefined,
         f.temperature ? eq(leads.temperature, f.temperature) : undefined,
         f.assignedAgentId ? eq(leads.assignedAgentId, f.assignedAgentId) : undefined,
+        f.externalId ? eq(leads.externalId, f.externalId) : undefined,
         f.updatedSince ? gt(leads.updatedAt, f.updatedSince) : undefined,
         cursor ? sql`(${leads.updatedAt}, ${leads.id}) < (${cursor.u}::timestamptz, ${cursor.id})` : undefined,
       ),

@@ -9,6 +9,7 @@ const Query = z.object({
   stage: z.enum(LEAD_STAGES).optional(),
   temperature: z.enum(TEMPERATURES).optional(),
   assignedAgentId: z.string().min(1).max(64).optional(),
+  externalId: z.string().min(1).max(100).optional().openapi({ description: 'The GHL contact id' }),
   updatedSince: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only leads changed after this instant' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(200).optional().openapi({ description: 'nextCursor from the previous page' }),
