@@ -3,7 +3,9 @@ import { listApiKeysRoute } from './api-keys/list';
 import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
 import { listAuditRoute } from './audit-log/list';
+import { complianceRoutes } from './compliance';
 import { ghlIntegrationRoute } from './integrations/ghl';
+import { leadConsentRoute } from './leads/consent';
 import { getLeadRoute } from './leads/get';
 import { listLeadsRoute } from './leads/list';
 import { leadLiveRoute } from './leads/live';
@@ -46,6 +48,8 @@ for (const ops of [
   getLeadRoute,
   leadMessagesRoute,
   leadTakeoverRoute,
+  leadConsentRoute,
+  complianceRoutes,
 ]) {
   v1.route('/', ops);
 }

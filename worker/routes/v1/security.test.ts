@@ -31,10 +31,14 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/leads/{id}/messages': leadOf,
   '/leads/{id}/takeover': leadOf,
   '/leads/{id}/release': leadOf,
+  '/leads/{id}/consent': leadOf,
 };
 
 /** A body that passes validation, for operations where `{}` does not. */
-const validBodies: Record<string, unknown> = { 'POST /leads/{id}/messages': { body: 'Hello from another tenant' } };
+const validBodies: Record<string, unknown> = {
+  'POST /leads/{id}/messages': { body: 'Hello from another tenant' },
+  'POST /leads/{id}/consent': { action: 'granted', method: 'form' },
+};
 
 let operations: Operation[] = [];
 let mine: TestTenant;
