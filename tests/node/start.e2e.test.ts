@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ghlEvent, signedGhlDelivery } from '../../local/ghl/sign';
 import { localNeonPool } from '../../local/postgres/neon-node';
 import { createScratchDatabase } from '../../local/postgres/scratch';
 import { freePort } from '../helpers/ports';
@@ -98,6 +99,38 @@ describe('npm start', () => {
     expect(last).toMatchObject({ status: 'succeeded', lastRunAt: expect.any(String) });
     // An unsigned call to the same endpoint is refused.
     expect((await fetch(`${base()}/jobs/heartbeat`, { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it('answers a signed GHL text from a new contact: stored lead, bot reply sent through the GHL stand-in, replay ignored', async () => {
+    const contactId = `e2e-${Date.now().toString(36)}`;
+    const event = ghlEvent('InboundMessage', { locationId: 'loc_demo', contactId, body: "We're relocating in 2 months" });
+    const { body, headers } = signedGhlDelivery(event);
+    const res = await fetch(`${base()}/webhooks/ghl`, { method: 'POST', headers, body });
+    expect(res.status).toBe(200);
+    const ghl = `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`;
+    const sentTo = async () => ((await (await fetch(`${ghl}/_standin/messages?contactId=${contactId}`)).json()) as { messages: Array<{ message: string }> }).messages;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await sentTo()).length === 0) await new Promise((r) => setTimeout(r, 50));
+    const sent = await sentTo();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.message).toMatch(/Demo Realty Group/);
+
+    const login = (await (
+      await fetch(`${base()}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', email: 'owner@demo.leadpulse.test', password: 'demo-password-2026' }) })
+    ).json()) as { accessToken: string };
+    const leads = (await (await fetch(`${base()}/v1/leads?externalId=${contactId}`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json()) as any;
+    expect(leads.leads).toHaveLength(1);
+    expect(leads.leads[0].qualification.motivation?.category).toBe('relocation');
+    const thread = (await (await fetch(`${base()}/v1/leads/${leads.leads[0].id}/messages`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json()) as any;
+    expect(thread.messages.map((m: any) => `${m.sender}:${m.status}`)).toEqual(['lead:received', 'bot:sent']);
+
+    // The same delivery again: acknowledged as a duplicate, no second text. Unsigned: refused.
+    const replay = await fetch(`${base()}/webhooks/ghl`, { method: 'POST', headers, body });
+    expect(((await replay.json()) as any).duplicate).toBe(true);
+    const unsigned = await fetch(`${base()}/webhooks/ghl`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await sentTo()).toHaveLength(1);
   });
 
   it.skipIf(!embedded)('stops on Ctrl-C and keeps the database for the next start', async () => {
