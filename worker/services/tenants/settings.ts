@@ -28,6 +28,8 @@ export const TenantSettingsSchema = z.object({
       /** Apply stricter state rules (FL, OK, MD, MS, NJ, CT, TX, RI) on top of the window. */
       stateRules: z.boolean().default(true),
     })
+    // An empty window would leave proactive messages nowhere to go.
+    .refine((q) => q.start < q.end, { message: 'start must be before end', path: ['end'] })
     .prefault({}),
   consent: z
     .object({
