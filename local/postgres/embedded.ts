@@ -14,6 +14,8 @@ export interface EmbeddedPostgres {
   url: string;
   host: string;
   port: number;
+  /** Open client connections (each held by a socket until the client terminates). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
     url: `postgres://postgres:postgres@${host}:${port}/postgres`,
     host,
     port,
+    connections: () => server.getStats().activeConnections,
     async close() {
       await server.stop();
       await db.close();

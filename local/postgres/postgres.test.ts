@@ -69,6 +69,18 @@ describe('embedded Postgres behind the Neon WebSocket bridge', () => {
     expect(results.map((r) => r.rows[0].i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
+  it('frees the server connection when a client pool ends (per-request pools must not pile up)', async () => {
+    const before = pg.connections();
+    for (let i = 0; i < 20; i++) {
+      const p = localNeonPool(pg.url, bridge.wsProxy, 1);
+      await p.query('select 1');
+      await p.end();
+    }
+    const deadline = Date.now() + 5_000;
+    while (pg.connections() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pg.connections()).toBe(before);
+  });
+
   it('refuses to relay to a target it was not configured for', async () => {
     const ws = new WebSocket(`ws://${bridge.wsProxy}?address=127.0.0.1:22`);
     const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));

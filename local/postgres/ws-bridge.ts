@@ -50,10 +50,14 @@ export async function startNeonWsBridge(opts: NeonWsBridgeOptions): Promise<Neon
       for (const chunk of pending) tcp.write(chunk);
       pending.length = 0;
     });
+    const terminate = terminateWatcher();
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (tcpReady) tcp.write(chunk);
       else pending.push(chunk);
+      // Postgres closes the connection after a Terminate message and clients wait for that;
+      // PGlite's socket server does not, so the bridge does it, as Neon's proxy sees Postgres do.
+      if (terminate(chunk)) tcp.end(() => closeBoth());
     });
     tcp.on('data', (chunk) => {
       if (ws.readyState === ws.OPEN) ws.send(chunk);
@@ -89,4 +93,34 @@ export async function startNeonWsBridge(opts: NeonWsBridgeOptions): Promise<Neon
 export function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i), Number(address.slice(i + 1))];
+}
+
+/**
+ * Follows the frontend message stream (startup/SSL request without a type byte, then
+ * `type + int32 length` messages) and reports when a Terminate ('X') has gone through.
+ */
+function terminateWatcher(): (chunk: Buffer) => boolean {
+  let buffered = Buffer.alloc(0);
+  let startup = true;
+  return (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    for (;;) {
+      if (startup) {
+        if (buffered.length < 8) return false;
+        const length = buffered.readInt32BE(0);
+        if (buffered.length < length) return false;
+        const code = buffered.readInt32BE(4);
+        buffered = buffered.subarray(length);
+        // SSLRequest (80877103) and GSSENCRequest (80877104) precede the real startup message.
+        if (code !== 80877103 && code !== 80877104) startup = false;
+        continue;
+      }
+      if (buffered.length < 5) return false;
+      const type = buffered[0];
+      const length = buffered.readInt32BE(1);
+      if (buffered.length < 1 + length) return false;
+      buffered = buffered.subarray(1 + length);
+      if (type === 0x58) return true;
+    }
+  };
 }

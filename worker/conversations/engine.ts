@@ -106,7 +106,7 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
   lead = await saveConversationState(ctx, lead.id, next, extra);
 
   let reply: OutboundResult | undefined;
-  if (decision.plan && isLatest && lead.botState !== 'human') {
+  if (decision.plan && isLatest) {
     reply = await say(turn, lead, next, decision.plan, {
       kind: 'reply',
       idempotencyKey: `reply:${input.messageId}`,

@@ -86,8 +86,8 @@ export async function leadByContact(t: TestTenant, contactId: string) {
 
 /** A lead in the tenant, created the way production creates them: a GHL ContactCreate. */
 export async function createTestLead(t: GhlTenant, fields: Record<string, unknown> = {}) {
-  const contactId = `c_${crypto.randomUUID().slice(0, 10)}`;
-  const res = await postGhl(ghlEvent('ContactCreate', t.locationId, { id: contactId, name: 'Pat Seller', phone: '+15125550142', ...fields }));
+  const contactId = typeof fields.id === 'string' ? fields.id : `c_${crypto.randomUUID().slice(0, 10)}`;
+  const res = await postGhl(ghlEvent('ContactCreate', t.locationId, { name: 'Pat Seller', phone: '+15125550142', ...fields, id: contactId }));
   if (res.status !== 200) throw new Error(`ContactCreate failed: ${res.status} ${await res.text()}`);
   return eventually(() => leadByContact(t, contactId), `lead for ${contactId}`);
 }
