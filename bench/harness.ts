@@ -47,11 +47,11 @@ export async function startBenchStack(): Promise<BenchEnv> {
 }
 
 export async function provisionBenchTenant(base: string, slug = `bench-${Date.now().toString(36)}`) {
-  const password = 'bench-password-2026';
+  const password = 'correct-horse-battery-2026';
   const res = await fetch(`${base}/v1/tenants`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${LOCAL_PLATFORM_ADMIN_TOKEN}` },
-    body: JSON.stringify({ name: 'Bench Realty', slug, timezone: 'America/Chicago', owner: { email: `owner@${slug}.test`, name: 'Bench Owner', password } }),
+    body: JSON.stringify({ name: 'Bench Realty', slug, timezone: 'America/Chicago', owner: { email: `owner@${slug}.test`, name: 'Casey Owner', password } }),
   });
   if (res.status !== 201) throw new Error(`provisioning: ${res.status} ${await res.text()}`);
   const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: slug, email: `owner@${slug}.test`, password }) });
