@@ -91,6 +91,11 @@ export interface Extraction {
   corrections: Question[];
   /** The question the lead asked, verbatim, when intents includes 'question'. */
   questionText?: string;
+  /**
+   * Questions the lead addressed without a usable value ("no rush", "whatever is fair", "make me
+   * an offer"): the bot moves on and the field stays null.
+   */
+  addressedWithoutValue?: Question[];
 }
 
 export interface TranscriptMessage {
@@ -120,7 +125,17 @@ export interface UnderstandInput {
 
 /** What the bot is about to say; decided by the conversation policy, worded by the assistant. */
 export type ReplyPlan =
-  | { kind: 'ask'; question: Question; acknowledge?: string; firstMessage: boolean; answerQuestion?: string }
+  | {
+      kind: 'ask';
+      question: Question;
+      /** What the lead just told us, in plain words ("hoping to sell in about 2 months"). */
+      acknowledge?: string;
+      firstMessage: boolean;
+      /** The lead's own question, to answer generically from `facts` before asking ours. */
+      answerQuestion?: string;
+      /** The fields `acknowledge` describes, so a template can word each one. */
+      acknowledged?: Question[];
+    }
   | { kind: 'handoff'; temperature: Temperature; firstMessage: boolean }
   | { kind: 'human_requested'; firstMessage: boolean }
   | { kind: 'not_interested' }
