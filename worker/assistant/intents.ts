@@ -15,7 +15,7 @@ export interface IntentResult {
 
 const HUMAN: RegExp[] = [
   // Not "are you a real person?" (a question about the bot, answered by the bot).
-  /\b(?:talk|speak|chat|deal) (?:to|with) (?:a |an |the |your |some |someone |somebody )?(?:real |actual |live |human )?(?:person|human|agent|realtor|someone|somebody|rep|representative|broker|man|woman|guy|people|owner|manager|boss|team|investor|buyer|you directly|a human being|real people)\b/,
+  /\b(?:talk|speak|chat|deal) (?:to|with) (?:a |an |the |your |some |someone |somebody )?(?:real |actual |live |human )?(?:person|human|agent|realtor|someone|somebody|rep|representative|broker|man|woman|guy|people|manager|boss|team|investor|buyer|you directly|a human being|real people)\b/,
   /\b(?:want|need|prefer|like|rather have|id like|can i get|get me|give me) (?:a |an |to talk to a |to speak to a |to speak with a |to talk with a )?(?:real |actual |live )?(?:person|human|agent|realtor)\b/,
   /\b(?:call|phone|ring) me\b/,
   /\b(?:give|gimme) (?:me|us) a (?:call|ring|buzz)\b/,

@@ -51,7 +51,7 @@ const OPT_OUT_PHRASES: RegExp[] = [
   /\bnot (?:to|going to) (?:text|contact|message) me\b/,
   // Spanish.
   /\bno me (?:escribas|escriban|escriba|mandes|manden|mande|envies|envien|contactes|contacten|llames|llamen|molestes|molesten|moleste)\b/,
-  /\b(?:dejame|dejenme|dejeme|dejanos) en paz\b/,
+  /\b(?:dejame|dejenme|dejeme|dejanos) (?:en|in) paz\b/, // normalize reads Spanish "en" as "in"
   /\b(?:borra|borre|borren|quita|quiten|quitame|elimina|eliminen) (?:mi|el) (?:numero|nombre)\b/,
   /\bno (?:quiero|queremos) (?:mas )?(?:recibir )?(?:mas )?(?:mensajes|textos)\b/,
   /\bno mas (?:mensajes|textos|por favor)\b/,

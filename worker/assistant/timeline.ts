@@ -336,7 +336,7 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
 function shortAnswer(t: string): TimelineMatch | null {
   const core = t
     .replace(/[?!.~]/g, ' ')
-    .replace(/\b(?:about|around|like|maybe|probably|prob|roughly|approximately|ish|or so|hopefully|i think|i guess|days?|at least|at most|within|in|under|less than)\b/g, ' ')
+    .replace(/\b(?:about|around|like|maybe|probably|prob|roughly|approximately|ish|or so|hopefully|i think|i guess|days?|at least|at most|within|in|under|less than|lets say|say|ideally|no more than)\b/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const m = /^(\d+)(?:\s*(?:-|to|or|\/)\s*(\d+))?$/.exec(core);
