@@ -37,6 +37,8 @@ const HUMAN: RegExp[] = [
   /\b(?:can|could|may) i (?:get|have) (?:a|an) (?:call|agent|person|human|real person|phone call)\b/,
   /\b(?:is there|do you have|whats) (?:a |an |the )?(?:number|phone number|phone) (?:i can|to|we can|for me to) (?:call|reach)\b/,
   /\b(?:put me in touch|connect me|hook me up) with\b/,
+  /\b(?:is there|do you have|got) (?:someone|somebody|a person|an agent|a human|a real person) (?:i|we) (?:can|could) (?:talk|speak|chat) (?:to|with)\b/,
+  /\b(?:a )?time to (?:meet|talk|chat|come by|see (?:it|the house)|walk through)\b/,
   /\b(?:pick up|answer) (?:the|your) phone\b|\bcall (?:me|us) (?:today|tomorrow|now|asap|back|later|after|before|when|at|anytime|this)\b/,
 ];
 
@@ -61,11 +63,12 @@ const ALREADY_LISTED: RegExp[] = [
   /\b(?:listed|signed|went|decided to go|already going|already working|currently working|are working|were working|been working|are going|were going|its|it is|house is|home is) (?:it |up )?with (?:an? |my |our |the |another |some )?(?:agent|realtor|broker|brokerage|redfin|zillow|opendoor|offerpad|compass|keller williams|kw|remax|coldwell|century 21|exp|someone|somebody|a company|company|firm|team|a friend|friend|cousin|buyer|investor|we buy houses|[a-z]+ (?:realty|homes|properties|real estate|group))\b/,
   /\b(?:have|has|got|signed) a listing (?:agreement|contract)\b|\b(?:already|currently) (?:have|got) (?:someone|somebody|an agent|a realtor|a broker)\b/,
   /\b(?:our|my) (?:agent|realtor|broker|cousin|friend|sister|brother|neighbor) (?:is|has been) (?:handling|listing|selling) (?:it|the sale|the house)\b/,
-  /\b(?:in|under) contract\b|\bpending (?:sale|closing)\b|\baccepted an offer\b|\b(?:have|got|found) a buyer\b/,
+  /\b(?:in|under) contract\b|\bpending (?:sale|closing)\b|\baccepted an offer\b|\b(?:have|got|found) a buyer\b|\b(?:have|got) an offer and (?:close|closing|we close)\b/,
+  /\b(?:realtor|agent|broker)\b.{0,40}\b(?:is|s|are) (?:handling|listing|selling|taking care of) (?:it|the sale|the house|everything)\b/,
   /\b(?:has|its|it has|its been|it is|been) (?:been )?on the market (?:for|since)\b/,
   /\b(?:its|it is|already|currently) (?:on|up on|listed on) (?:zillow|the mls|mls|realtor com|redfin|craigslist|facebook marketplace)\b/,
   /\b(?:for sale by owner|fsbo|selling it (?:ourselves|myself)|listed it (?:ourselves|myself))\b/,
-  /\bya (?:tenemos|tengo) (?:un |una )?(?:agente|realtor|corredor)\b|\bya esta (?:en venta|listada)\b/,
+  /\bya (?:tenemos|tengo) (?:un |una )?(?:agente|realtor|corredor)\b|\bya esta (?:en venta|listada|vendida)\b|\bya (?:la|lo) vendimos\b/,
   /\b(?:have|got|hired|using|picked|chose|found|already have) (?:an? |my |our )?(?:agent|realtor|listing agent|broker)\b(?! (?:call|contact|reach|come|text|get|look|stop|email|phone|give|who can|to))/,
   /\b(?:my|our) (?:agent|realtor|listing agent|broker) (?:is|has|already|listed|will|said)\b/,
   /\b(?:already|just) (?:sold|have a buyer|accepted an offer|got an offer we accepted|signed a listing)\b/,

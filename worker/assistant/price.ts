@@ -25,7 +25,7 @@ const MAX_DOLLARS = 100_000_000;
 
 /** Units after a number that make it something other than money. */
 const NOT_MONEY_AFTER =
-  /^\s*(?:-\s*)?(?:bed|beds|bedroom|bedrooms|bd|bds|br|brs|bath|baths|bathroom|bathrooms|ba|half bath|sq|sqft|square|sf|ft|feet|foot|acre|acres|year|years|yr|month|months|week|weeks|day|days|hour|hours|hr|hrs|min|mins|minute|minutes|percent|%|car|cars|story|stories|level|levels|unit|units|door|doors|kid|kids|child|children|people|dog|dogs|cat|cats|times|am|pm|oclock|th|st|nd|rd|mile|miles|mi|x|room|rooms|floor|floors|person|of us|of them|offers?|showings?|families|family|apartment|apartments|plex|lot|lots|windows|tenants?|renters?|baths?|degrees|pounds|lbs|points?|credit|score|main|street|st|ave|avenue|rd|road|dr|drive|ln|lane|blvd|ct|court|way|pl|cir|circle|hwy|highway)\b/;
+  /^\s*(?:-\s*)?(?:figures?|digits?|bed|beds|bedroom|bedrooms|bd|bds|br|brs|bath|baths|bathroom|bathrooms|ba|half bath|sq|sqft|square|sf|ft|feet|foot|acre|acres|year|years|yr|month|months|week|weeks|day|days|hour|hours|hr|hrs|min|mins|minute|minutes|percent|%|car|cars|story|stories|level|levels|unit|units|door|doors|kid|kids|child|children|people|dog|dogs|cat|cats|times|am|pm|oclock|th|st|nd|rd|mile|miles|mi|x|room|rooms|floor|floors|person|of us|of them|offers?|showings?|families|family|apartment|apartments|plex|lot|lots|windows|tenants?|renters?|baths?|degrees|pounds|lbs|points?|credit|score|main|street|st|ave|avenue|rd|road|dr|drive|ln|lane|blvd|ct|court|way|pl|cir|circle|hwy|highway)\b/;
 
 /** Per-period amounts are rent, payments or taxes, never the sale price. */
 const PER_PERIOD_AFTER = /^\s*(?:per|a|\/|each|every|monthly|yearly|annually)\s*(?:month|mo|year|yr|week|mth)?\b|^\s*(?:monthly|yearly|annually|in rent|rent|a month|in taxes|in repairs|of repairs|in work|of work|worth of (?:work|repairs)|to fix|to repair|to replace|for repairs|for the roof|down|deposit|in equity|of equity|equity|in debt|of debt|debt|left on|owed|remaining|balance|in back taxes|into (?:it|the house|the place|the home|repairs|updates)|in to it|on (?:repairs|updates|the roof|improvements|renovations))\b/;
@@ -76,7 +76,7 @@ function toDollars(raw: string, mult: number | null, hint: number | null, contex
   return null;
 }
 
-const FLOOR_IS_OWED = /^\S*\s*(?:k\b)?[^.!?]{0,30}\b(?:at least (?:that|what (?:i|we) owe|it)|(?:need|want) to (?:cover|clear) (?:that|it|what (?:i|we) owe)|no less than that|thats (?:my|our) (?:minimum|floor|bottom))/;
+const FLOOR_IS_OWED = /^\S*\s*(?:k\b)?[^.!?]{0,30}\b(?:at least (?:that|what (?:i|we) owe|it)|(?:need|want) to (?:cover|clear) (?:that|it|what (?:i|we) owe)|no less than that|thats (?:my|our) (?:minimum|floor|bottom)|(?:need|want) (?:to get )?(?:at least )?that (?:back|much))/;
 
 /** "if someone offered 600 we'd go": a hypothetical offer is the lead's own number. */
 const HYPOTHETICAL_OFFER = /\bif (?:someone|somebody|anyone|they|you|a buyer|an investor|we got|i got|we get|i get)(?: [a-z]+)? (?:offered|offers|paid|pays|gave|gives|came in at|comes in at|offer)\s*(?:me |us )?(?:about |around |like )?$/;
@@ -128,7 +128,7 @@ function collect(t: string, expecting: Question | null): Candidate[] {
     const hasExplicit = /\$/.test(whole) || sufA !== undefined || sufB !== undefined || /,\d{3}/.test(whole);
     let tier = rangeTier(text, index);
     // "I owe 250 so at least that": the amount owed is the floor they ask for.
-    if (tier === -2 && /\b(?:owe|owed|owing|payoff|mortgage|balance)\b/.test(before) && FLOOR_IS_OWED.test(text.slice(index))) tier = 2;
+    if (tier === -2 && /\b(?:owe|owed|owing|payoff|mortgage|balance|paid|bought)\b/.test(before) && FLOOR_IS_OWED.test(text.slice(index))) tier = 2;
     // A number standing alone as a sentence in a message that answers ("needs paint. 350ish").
     const sentence = (text.slice(0, index).split(/[.!?;\n]/).pop() ?? '') + (text.slice(index).split(/[.!?;\n]/)[0] ?? '');
     const standalone = /^\s*(?:(?:around|about|maybe|like|prob|probably|hoping|~)\s+)?\$?[\d.,]+\s*(?:k|ish|grand)?\s*$/.test(sentence.replace(/ ish\b/, 'ish'));
@@ -137,6 +137,8 @@ function collect(t: string, expecting: Question | null): Candidate[] {
     const first = Number(rawA!.replace(/[$,\s]/g, ''));
     if (!hasExplicit && first >= 1900 && first <= 2100 && !rawB) continue;
     if (!hasExplicit && /\b(?:at|by|after|before|on|until|from|since|in|the|number|#|no|unit|apt|lot|suite|zip|code|age|aged)\s*$/.test(before) && first < 100) continue;
+    // "by July 1", "June 15th": a date.
+    if (!hasExplicit && /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$/.test(before) && first <= 31) continue;
     if (!hasExplicit && /\b(?:since|in|from|built|year)\s*$/.test(before)) continue;
     const multA = suffixMultiplier(sufA);
     const multB = suffixMultiplier(sufB);

@@ -121,7 +121,7 @@ function acknowledgeOne(question: Question, q: Qualification, t: Tone, seed: num
       return `${timelinePhrase(q.timelineDays)}, ${pick(['got it.', 'noted.', 'good to know.'], seed, 'ack-t')}`;
     case 'condition':
       if (q.condition === 'move_in_ready') return pick(["Great that it's move-in ready.", 'Good to hear it is in good shape.'], seed, 'ack-c');
-      if (q.condition === 'needs_some_work') return pick(['Good to know on the condition.', 'Thanks, that helps on condition.'], seed, 'ack-c');
+      if (q.condition === 'needs_some_work') return pick(['Good to know, thanks for the details.', 'Got it, thanks for the rundown on the house.'], seed, 'ack-c');
       if (q.condition === 'needs_major_repairs') return pick(['Thanks for being upfront about the repairs.', 'Appreciate the honesty on repairs.'], seed, 'ack-c');
       return null;
     case 'price':
@@ -226,45 +226,75 @@ export function composeTemplate(input: ComposeInput): string {
     }
     case 'handoff': {
       const who = agentPhrase(facts, brand);
-      const lines: Record<typeof plan.temperature, readonly string[]> = {
-        hot: [
-          `Thank you, that's everything I need! ${capital(who)} will reach out shortly to talk next steps.`,
-          `Perfect, thanks! I'm passing this to ${who} now; they'll be in touch shortly.`,
-        ],
-        warm: [
-          `Thanks, that's really helpful! I'll pass this to ${who}, who will follow up with next steps.`,
-          `Thank you! I'll share this with ${who} so they can follow up.`,
-        ],
-        cold: [
-          'Thanks for sharing all that! No pressure at all; text anytime if your plans change.',
-          'Thank you, that helps! No rush on our side; feel free to text whenever the timing is right.',
-        ],
+      const Who = capital(who);
+      const lines: Record<typeof plan.temperature, Variants> = {
+        hot: {
+          friendly: [`Thank you, that's everything I need! ${Who} will reach out shortly to talk next steps.`, `Perfect, thanks! I'm passing this to ${who} now; they'll be in touch shortly.`],
+          professional: [`Thank you, that is everything I need. ${Who} will contact you shortly to discuss next steps.`, `Thank you. I am passing this to ${who}, who will be in touch shortly.`],
+          casual: [`Awesome, that's all I need! ${Who} will reach out soon to talk next steps.`, `Perfect, thanks! Passing this to ${who} now, they'll be in touch soon.`],
+        },
+        warm: {
+          friendly: [`Thanks, that's really helpful! I'll pass this to ${who}, who will follow up with next steps.`, `Thank you! I'll share this with ${who} so they can follow up.`],
+          professional: [`Thank you, that is very helpful. I will share this with ${who}, who will follow up with next steps.`, `Thank you. ${Who} will follow up with you on next steps.`],
+          casual: [`Thanks, super helpful! I'll pass this along to ${who} and they'll follow up.`, `Got it, thanks! ${Who} will follow up with next steps.`],
+        },
+        cold: {
+          friendly: ['Thanks for sharing all that! No pressure at all; text anytime if your plans change.', 'Thank you, that helps! No rush on our side; feel free to text whenever the timing is right.'],
+          professional: ['Thank you for the information. There is no pressure; please text anytime if your plans change.', 'Thank you. Whenever the timing is right, feel free to reach out here.'],
+          casual: ['Thanks for all that! No pressure, just text whenever plans change.', 'Appreciate it! No rush at all, hit me up whenever the timing works.'],
+        },
       };
       return fit([
         { text: plan.firstMessage ? intro(persona, brand, lead, seed) : null, optional: 0 },
-        { text: pick(lines[plan.temperature], seed, salt), optional: 0 },
+        { text: pick(lines[plan.temperature][t], seed, salt), optional: 0 },
         { text: plan.firstMessage ? STOP_LINE : null, optional: 0 },
       ]);
     }
     case 'human_requested': {
       const who = agentPhrase(facts, brand);
+      const lines: Variants = {
+        friendly: [`Of course! I'll have ${who} reach out to you directly.`, `Absolutely, I'm letting ${who} know to contact you directly.`],
+        professional: [`Certainly. I will have ${who} contact you directly.`, `Of course. ${capital(who)} will reach out to you directly.`],
+        casual: [`For sure! I'll have ${who} reach out to you directly.`, `You got it, ${who} will get in touch with you directly.`],
+      };
       return fit([
         { text: plan.firstMessage ? intro(persona, brand, lead, seed) : null, optional: 0 },
-        { text: pick([`Of course! I'll have ${who} reach out to you directly.`, `Absolutely, I'm letting ${who} know to contact you directly.`], seed, salt), optional: 0 },
+        { text: pick(lines[t], seed, salt), optional: 0 },
         { text: plan.firstMessage ? STOP_LINE : null, optional: 0 },
       ]);
     }
     case 'not_interested':
       return pick(
-        ['Understood, thanks for letting me know. If anything changes, feel free to text back.', 'No problem at all, thanks for the reply. Take care!'],
+        {
+          friendly: ['Understood, thanks for letting me know. If anything changes, feel free to text back.', 'No problem at all, thanks for the reply. Take care!'],
+          professional: ['Understood, thank you for letting me know. If anything changes, you are welcome to reply here.', 'Thank you for your reply. All the best.'],
+          casual: ['All good, thanks for letting me know! If anything changes, just text back.', 'No worries at all, thanks! Take care.'],
+        }[t],
         seed,
         salt,
       );
     case 'already_listed':
-      return pick(['Got it, thanks for letting me know. Best of luck with the sale!', 'Thanks for the heads up, and good luck with the sale!'], seed, salt);
+      return pick(
+        {
+          friendly: ['Got it, thanks for letting me know. Best of luck with the sale!', 'Thanks for the heads up, and good luck with the sale!'],
+          professional: ['Understood, thank you for letting me know. Best of luck with the sale.', 'Thank you for the update. All the best with the sale.'],
+          casual: ['Got it, thanks! Good luck with the sale!', 'Cool, thanks for the heads up. Good luck with the sale!'],
+        }[t],
+        seed,
+        salt,
+      );
     case 'wrong_number':
-      return pick(['Sorry about that, thanks for letting me know. Have a good day!', 'Apologies for the mix-up, and thanks for telling me.'], seed, salt);
+      return pick(
+        {
+          friendly: ['Sorry about that, thanks for letting me know. Have a good day!', 'Apologies for the mix-up, and thanks for telling me.'],
+          professional: ['My apologies for the mix-up, and thank you for letting me know.', 'Apologies for the error. Thank you for letting me know.'],
+          casual: ['Oops, sorry about that! Thanks for letting me know.', 'My bad, sorry for the mix-up. Thanks!'],
+        }[t],
+        seed,
+        salt,
+      );
     case 'hostile':
+      // One short de-escalation in every tone: no pushback, no pitch, the way out.
       return pick(
         [`Sorry for the bother. I'll step back; reply STOP anytime and you won't hear from us again.`, `Apologies, I didn't mean to bother you. Reply STOP anytime to opt out.`],
         seed,

@@ -98,6 +98,40 @@ const SHORTHAND: Record<string, string> = {
   sesenta: 'sixty',
   noventa: 'ninety',
   mes: 'month',
+  ano: 'year',
+  proximo: 'next',
+  proxima: 'next',
+  enero: 'january',
+  febrero: 'february',
+  marzo: 'march',
+  abril: 'april',
+  mayo: 'may',
+  junio: 'june',
+  julio: 'july',
+  agosto: 'august',
+  septiembre: 'september',
+  setiembre: 'september',
+  octubre: 'october',
+  noviembre: 'november',
+  diciembre: 'december',
+  primavera: 'spring',
+  verano: 'summer',
+  otono: 'fall',
+  invierno: 'winter',
+  cien: '100',
+  ciento: '100',
+  doscientos: '200',
+  trescientos: '300',
+  cuatrocientos: '400',
+  quinientos: '500',
+  seiscientos: '600',
+  setecientos: '700',
+  ochocientos: '800',
+  novecientos: '900',
+  cuarenta: 'forty',
+  cincuenta: 'fifty',
+  setenta: 'seventy',
+  ochenta: 'eighty',
   meses: 'months',
   semana: 'week',
   semanas: 'weeks',
@@ -177,6 +211,10 @@ export function normalize(text: string): string {
   t = t.replace(/(\d)\s*(?:d|days?)\b/g, '$1 days');
   // "3ish months" → "3 months"; "450ish" keeps its "ish" for the price parser.
   t = t.replace(/(\d)\s*ish\s+(?=(?:days?|weeks?|months?|years?)\b)/g, '$1 ').replace(/(\d)ish\b/g, '$1 ish');
+  // Spanish phrases the English patterns need whole.
+  t = t.replace(/\b(?:el )?mes que viene\b/g, 'next month').replace(/\b(?:el )?ano que viene\b/g, 'next year');
+  t = t.replace(/\b(?:a finales de|a fines de|para finales de|para fines de)\b/g, 'end of').replace(/\b(?:a principios de|para principios de)\b/g, 'early');
+  t = t.replace(/\ba mediados de\b/g, 'mid').replace(/\bantes de\b/g, 'before').replace(/\bdespues de\b/g, 'after');
   t = t.replace(/[a-z0-9]+/g, (token) => {
     const expanded = SHORTHAND[token];
     if (expanded !== undefined) return expanded;
@@ -237,6 +275,8 @@ export function digitize(norm: string): string {
   });
   t = t.replace(new RegExp(` (${SMALL})(?= )`, 'g'), (_m, words: string) => ` ${smallValue(words)}`);
   t = t.replace(/ (\d+) point (\d+)(?= )/g, ' $1.$2');
+  // Spanish hundreds then tens: "trescientos cincuenta (y cinco) mil" → 350(5) mil.
+  t = t.replace(/ ([1-9]00) (?:y )?([1-9]0)(?: y ([1-9]))?(?= )/g, (_m, h: string, tens: string, ones?: string) => ` ${Number(h) + Number(tens) + (ones ? Number(ones) : 0)}`);
   t = t.replace(/ (\d+) and (?:a )?half /g, ' $1.5 ').replace(/ (\d+) and (?:a )?quarter /g, ' $1.25 ');
   t = t.replace(/ (\d+) and three quarters /g, ' $1.75 ');
   t = t.replace(/ an? (mil|mill|million|day|days|week|weeks|month|months|year|years)\b/g, ' 1 $1');

@@ -39,7 +39,7 @@ const MONTH_ABBR: Record<string, number> = {
 };
 const MONTH_WORD = `(${MONTHS.join('|')}|${Object.keys(MONTH_ABBR).join('|')})`;
 
-const PREP = `(by|before|until|till|til|in|around|about|early|mid|middle of|late|end of|the end of|beginning of|start of|first of|after|sometime in|this|next|of|for|on|at|towards|toward|into|thru|through)`;
+const PREP = `(by|before|until|till|til|in|around|about|early|mid|middle of|late|end of|the end of|beginning of|start of|first of|after|sometime in|this|next|of|for|on|at|towards|toward|into|thru|through|para)`;
 
 /** Words that put what follows in the past: "we bought it in March", "mom passed in January". */
 const PAST_CONTEXT =
@@ -178,7 +178,7 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
   for (const m of t.matchAll(/\b(?:next (?:\d+|few) years|in (?:\d+|a few) years)\b/g)) add(out, t, m.index, m[0], 730, 1);
 
   // Immediate. ("fast", "quick" and "soon" say how pressed the lead is, not when: no days.)
-  for (const m of t.matchAll(/\b(?:asap|as soon as (?:possible|i can|we can|we could|humanly possible)|right away|immediately|(?:like|by) yesterday|lo (?:mas )?antes posible|lo mas pronto posible|cuanto antes|today|tomorrow|(?:right|like) now|now)\b/g)) {
+  for (const m of t.matchAll(/\b(?:asap|as soon as (?:possible|i can|we can|we could|humanly possible)|right away|immediately|(?:like|by) yesterday|lo (?:mas )?antes posible|lo mas pronto posible|cuanto antes|lo antes que se pueda|ya mismo|today|tomorrow|(?:right|like) now|now)\b/g)) {
     const clause = t.slice(0, m.index).split(/[.!?;,]| but /).pop() ?? '';
     if (/\b(?:not|dont|no|isnt|arent|wont|cant|never)\b/.test(clause) || /\bfrom $/.test(clause)) continue;
     // "now", "today" and "tomorrow" usually mean "currently" ("right now it's rented"); they are
@@ -245,7 +245,7 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
     if (target.getTime() < now.getTime()) target = utcDate(target.getUTCFullYear() + 1, target.getUTCMonth(), target.getUTCDate());
     add(out, t, m.index, m[0], daysBetween(now, target), 2);
   }
-  for (const m of t.matchAll(/\b(?:when school (?:is out|lets out|gets out|ends|is over)|after (?:the )?school year|end of (?:the )?school year|after graduation|summer break|school year ends)\b/g)) {
+  for (const m of t.matchAll(/\b(?:(?:kids|they|the kids) (?:finish|finishes|are done with) (?:school|the school year)|school (?:is done|finishes|lets out)|when school (?:is out|lets out|gets out|ends|is over)|after (?:the )?school year|end of (?:the )?school year|after graduation|summer break|school year ends)\b/g)) {
     let target = utcDate(year, 5, 10);
     if (target < now) target = utcDate(year + 1, 5, 10);
     add(out, t, m.index, m[0], daysBetween(now, target), 2);
@@ -283,7 +283,7 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
     if (!modifier && day === null && expecting !== 'timeline' && t.split(' ').length > 4 && !sellRank(t, m.index)) continue;
     if (isPast(t, m.index) || /^(?:since|last)$/.test(modifier)) continue;
     const month = isAbbr ? MONTH_ABBR[word]! : MONTHS.indexOf(word);
-    const mod = modifier === 'next' ? 'in' : modifier;
+    const mod = modifier === 'next' ? 'in' : modifier === 'para' ? 'by' : modifier;
     const target = monthTarget(now, month, mod, day, yr);
     if (target) add(out, t, m.index, m[0], daysBetween(now, target), 2);
   }
@@ -298,8 +298,8 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
   }
 
   // Seasons: "spring", "by the fall", "early summer", "next winter".
-  for (const m of t.matchAll(/\b(?:(by|before|until|till|til|in|around|early|mid|late|end of|the end of|beginning of|start of|after|this|next|sometime in|over) (?:the )?)?(spring|summer|fall|autumn|winter)\b/g)) {
-    const modifier = m[1] ?? '';
+  for (const m of t.matchAll(/\b(?:(by|before|until|till|til|in|around|early|mid|late|end of|the end of|beginning of|start of|after|this|next|sometime in|over|para)(?: (?:the|el|la))? )?(spring|summer|fall|autumn|winter)(?: (?:next|que viene))?\b/g)) {
+    const modifier = m[1] === 'para' ? 'by' : (m[1] ?? '');
     // "fall" is also a verb ("the ceiling might fall"): without a preposition only as the answer itself.
     if (!modifier && !(expecting === 'timeline' || t.split(' ').length <= 3)) {
       if (m[2] === 'fall' || !/\b(?:the|this|next|by|in)\s*$/.test(t.slice(0, m.index))) continue;
