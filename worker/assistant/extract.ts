@@ -4,7 +4,7 @@
  * and Node and can be measured on the labelled set (npm run assistant:evaluate).
  */
 import { extractCondition } from './condition';
-import { QUESTION_OPENING, detectIntents } from './intents';
+import { detectIntents, opensAsQuestion } from './intents';
 import { detectComplianceKeyword } from './keywords';
 import { extractMotivation } from './motivation';
 import { extractPrice } from './price';
@@ -148,20 +148,13 @@ export function extractDeterministic(input: UnderstandInput): Extraction {
   applyMarkedCorrection(original, norm, input, fields);
   const corrections = correctionsOf(input, norm, fields);
 
-  let { intents: found, questionText, questions } = detectIntents(original, norm);
+  const understood = detectIntents(original, norm);
   // "June?", "maybe 310k?", "needs some work?": a tentative answer, not a question back. A
-  // question mark counts as a question only with a question's opening or without an answer in it.
-  if (questionText !== undefined) {
-    const kept = questions.filter((q) => {
-      const n = normalize(q);
-      if (QUESTION_OPENING.test(n.replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/^(?:(?:yo|hi|hey|hello|um|uh|ok|okay|so|and|but|lol|wait|sorry)\s+)+/, ''))) return true;
-      return Object.keys(fieldsOf(q, n, input.expecting, input.now, true)).length === 0;
-    });
-    if (kept.length === 0) {
-      found = found.filter((i) => i !== 'question');
-      questionText = undefined;
-    } else questionText = kept.join(' ');
-  }
+  // question mark counts only with a question's opening or without an answer in it.
+  const questions = understood.questions.filter(
+    (q) => opensAsQuestion(q) || Object.keys(fieldsOf(q, normalize(q), input.expecting, input.now, true)).length === 0,
+  );
+  const found = questions.length > 0 ? understood.intents : understood.intents.filter((i) => i !== 'question');
   const intents: Intent[] = [];
   const keyword = detectComplianceKeyword(original);
   if (keyword) intents.push(keyword);
@@ -171,7 +164,7 @@ export function extractDeterministic(input: UnderstandInput): Extraction {
     if (!intents.includes(intent)) intents.push(intent);
   }
   const extraction: Extraction = { fields, intents, corrections };
-  if (questionText && intents.includes('question')) extraction.questionText = questionText;
+  if (questions.length > 0 && intents.includes('question')) extraction.questionText = questions.join(' ');
   const addressed = addressedWithoutValue(digitize(norm), input.expecting, fields);
   if (addressed.length > 0) extraction.addressedWithoutValue = addressed;
   return extraction;

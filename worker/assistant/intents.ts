@@ -114,7 +114,7 @@ const HOSTILE: RegExp[] = [
  * Question forms that need no "?" (SMS drops punctuation). Kept to openings that are questions
  * in speech; "would love to sell by June" or "can't afford it" are statements.
  */
-export const QUESTION_OPENING =
+const QUESTION_OPENING =
   /^(?:who (?:is|are|s)|whos|who dis|who this|how (?:did|do|does|much|many|long|soon|fast|would|will|can|is|are)|what (?:is|are|do|does|would|will|can|kind|company|about|if|happens|s)|whats|when (?:can|will|would|do|does|is|are)|where (?:is|are|did|do)|why (?:are|do|did|is|would)|can (?:you|u|i|we|someone)|could (?:you|u|i|we)|would (?:you|u)(?! love| like)|will (?:you|u)|do (?:you|u|i|we|they)|does (?:it|this|that|the)|did (?:you|u|i)|is (?:this|it|there|that)|are (?:you|u|there|they)|should (?:i|we)|may i|any (?:idea|chance))\b/;
 
 const GREETING =
@@ -133,18 +133,32 @@ function sentences(original: string): string[] {
   return out;
 }
 
+/** A sentence's words without the small talk in front ("yo who dis" → "who dis"). */
+function opening(sentence: string): string {
+  return normalize(sentence)
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(?:(?:yo|hi|hey|hello|um|uh|ok|okay|so|and|but|lol|wait|sorry)\s+)+/, '');
+}
+
+/** Whether a sentence opens the way questions do ("who is", "can you", "do you"…). */
+export function opensAsQuestion(sentence: string): boolean {
+  return QUESTION_OPENING.test(opening(sentence));
+}
+
 /** The question(s) the lead asked, verbatim. */
 export function questionsIn(original: string): string[] {
   const out: string[] = [];
   for (const sentence of sentences(original)) {
     const n = normalize(sentence).replace(/[^a-z0-9.,$? ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const opening = n.replace(/,/g, ' ').replace(/\s+/g, ' ').replace(/^(?:(?:yo|hi|hey|hello|um|uh|ok|okay|so|and|but|lol|wait|sorry)\s+)+/, '');
-    const asks = sentence.trim().endsWith('?') || (QUESTION_OPENING.test(opening) && n.split(' ').length <= 16);
+    const opens = opensAsQuestion(sentence);
+    const asks = sentence.trim().endsWith('?') || (opens && n.split(' ').length <= 16);
     if (!asks) continue;
     // "Maybe 310k?", "idk 400?": a tentative answer, not a question. "Are you kidding me?" is rhetorical.
     const lastClause = (n.split(/,/).pop() ?? n).replace(/\?/g, '').trim();
-    if (!QUESTION_OPENING.test(opening) && /^(?:(?:maybe|idk|i dont know|not sure|no clue|ok|okay|like|around|about|prob|probably|i guess|hmm|um|so|then|what about|how about)\s+)*\$?[\d.,]+\s*(?:k|ish|grand|thousand|million|days|months|weeks)?$/.test(lastClause)) continue;
-    if (/^(?:are you (?:kidding|serious|for real)|seriously|really|for real|wtf|why (?:wont|cant) you (?:stop|leave))\b/.test(opening)) continue;
+    if (!opens && /^(?:(?:maybe|idk|i dont know|not sure|no clue|ok|okay|like|around|about|prob|probably|i guess|hmm|um|so|then|what about|how about)\s+)*\$?[\d.,]+\s*(?:k|ish|grand|thousand|million|days|months|weeks)?$/.test(lastClause)) continue;
+    if (/^(?:are you (?:kidding|serious|for real)|seriously|really|for real|wtf|why (?:wont|cant) you (?:stop|leave))\b/.test(opening(sentence))) continue;
     out.push(sentence.trim());
   }
   return out;

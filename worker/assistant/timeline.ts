@@ -169,13 +169,11 @@ function add(out: Candidate[], norm: string, index: number, text: string, days: 
   out.push({ days: Math.round(days), index, text, rank: rank + sellRank(norm, index), aboutOther: OTHER_EVENT.test(clause) && !TIED_TO_SALE.test(clause) });
 }
 
-function collect(t: string, now: Date, expecting: Question | null): Candidate[] {
-  const out: Candidate[] = [];
+/** "ASAP", "this week", "next month", "end of the year", "Christmas", "Q3", "when school's out". */
+function collectRelative(out: Candidate[], t: string, now: Date, expecting: Question | null): void {
   const year = now.getUTCFullYear();
   const month0 = now.getUTCMonth();
   const endOfMonth = utcDate(year, month0, lastDayOfMonth(year, month0));
-
-  for (const m of t.matchAll(/\b(?:next (?:\d+|few) years|in (?:\d+|a few) years)\b/g)) add(out, t, m.index, m[0], 730, 1);
 
   // Immediate. ("fast", "quick" and "soon" say how pressed the lead is, not when: no days.)
   for (const m of t.matchAll(/\b(?:asap|as soon as (?:possible|i can|we can|we could|humanly possible)|right away|immediately|(?:like|by) yesterday|lo (?:mas )?antes posible|lo mas pronto posible|cuanto antes|lo antes que se pueda|ya mismo|today|tomorrow|(?:right|like) now|now)\b/g)) {
@@ -251,7 +249,10 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
     add(out, t, m.index, m[0], daysBetween(now, target), 2);
   }
 
-  // Durations: "in 2 months", "60 days", "2-3 months", "within 90 days".
+}
+
+/** Durations: "in 2 months", "60 days", "2-3 months", "within 90 days"; never a span in the past. */
+function collectDurations(out: Candidate[], t: string): void {
   for (const m of t.matchAll(/(\d+(?:\.\d+)?)(?:\s*(?:-|to|or|\/)\s*(\d+(?:\.\d+)?))?\s*\+?\s*(day|week|month|year)s?\b/g)) {
     const rest = t.slice(m.index + m[0].length);
     if (SPAN_NOT_TIMELINE.test(rest)) continue;
@@ -269,6 +270,12 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
     const b = m[2] === undefined ? a : Number(m[2]);
     add(out, t, m.index, m[0], ((a + b) / 2) * UNIT_DAYS[m[3]!]!, 2);
   }
+
+}
+
+/** Calendar words: "by June", "june 15", "by 6/15", "next spring", "summer's end", "in 2027". */
+function collectCalendar(out: Candidate[], t: string, now: Date, expecting: Question | null): void {
+  const year = now.getUTCFullYear();
 
   // Months: "by June", "in March", "end of april", "june 15".
   for (const m of t.matchAll(new RegExp(`\\b(?:${PREP} (?:the )?)?${MONTH_WORD}(?: (\\d{1,2})(?:st|nd|rd|th)?\\b)?(?:,? (20\\d\\d))?\\b`, 'g'))) {
@@ -328,7 +335,13 @@ function collect(t: string, now: Date, expecting: Question | null): Candidate[] 
       add(out, t, m.index, m[0], Math.max(30, Math.round(daysBetween(now, utcDate(y, 11, 31)) / 2)), 2);
     } else add(out, t, m.index, m[0], daysBetween(now, target), 2);
   }
+}
 
+function collect(t: string, now: Date, expecting: Question | null): Candidate[] {
+  const out: Candidate[] = [];
+  collectRelative(out, t, now, expecting);
+  collectDurations(out, t);
+  collectCalendar(out, t, now, expecting);
   return out;
 }
 
