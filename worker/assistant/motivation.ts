@@ -2,13 +2,14 @@
  * Motivation: why the lead is selling (category) and how much it pushes them (strength), with
  * the lead's own words as evidence.
  *
- * Strength: each reason starts at its usual weight (a foreclosure is strong, a generic "we're
- * moving" moderate, "just curious" weak). Urgency in the same message ("need to", "asap",
- * "need to sell fast", a timeline of two weeks or less) raises it; hedges ("maybe", "if the price is
- * right", "no rush", a timeline a year out) lower it.
+ * Strength: each reason starts at its usual weight (a foreclosure or a job transfer is strong, a
+ * generic "we're moving" moderate, "just curious" weak). Urgency in the same message ("need to
+ * sell", "has to be sold", "asap", "already bought our next house", an ASAP timeline) raises it
+ * one step; hedges ("maybe", "if the price is right", "no rush", a timeline a year out) lower it.
  *
  * Fair Housing: health, age, family status and the like are never categories of their own
- * (they land in "other" or in the life event they describe) and never change strength.
+ * (they land in "other" or in the life event they describe) and never move strength; only the
+ * lead's stated reason and urgency do.
  */
 import { quoteAround } from './text';
 import type { Motivation, MotivationCategory, MotivationStrength, Question } from './types';

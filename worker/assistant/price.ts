@@ -32,7 +32,7 @@ const PER_PERIOD_AFTER = /^\s*(?:per|a|\/|each|every|monthly|yearly|annually)\s*
 
 /** Before a number: amounts that are owed, paid, offered, spent or estimated by someone else. */
 const NOT_ASKING_BEFORE =
-  /\b(?:owe|owes|owed|owing|mortgage|balance|loan|payoff|pay off|paid|bought (?:it )?(?:for|at)|purchased (?:it )?(?:for|at)|put in|put into|(?:we|i|they) put|spent|invested|repairs?|fix|fixing|taxes|tax|hoa|rent|rents|rented|income|insurance|payment|payments|behind|offered|offer of|offers? (?:of|for|at|around)|lowball|lowballed|cost|costs|costing|quoted|quote|estimate for|bill|bills|debt|lien|down payment|deposit|worth of|salary|make|earn|saved|save|equity|heloc|closing costs|commission|fee|fees)\b[^.!?,;]{0,18}$/;
+  /\b(?:owe|owes|owed|owing|mortgage|balance|loan|payoff|pay off|paid|bought (?:it )?(?:for|at)|purchased (?:it )?(?:for|at)|put in|put into|(?:we|i|they) put|spent|invested|repairs?|fix|fixing|taxes|tax|hoa|rent|rents|rented|income|insurance|payment|payments|behind|offered|offer of|offers? (?:of|for|at|around)|lowball|lowballed|cost|costs|costing|quoted|quote|estimate for|bill|bills|debt|lien|down payment|deposit|worth of|salary|(?:i|we|he|she|they) (?:make|makes|earn|earns)|saved|save|equity|heloc|closing costs|commission|fee|fees)\b[^.!?,;]{0,18}$/;
 
 /** Before a number: what the lead wants, the strongest sign it is their price. */
 const WANT_BEFORE =
@@ -65,10 +65,7 @@ function toDollars(raw: string, mult: number | null, hint: number | null, contex
   const value = Number(digits.replace(/,/g, ''));
   if (!Number.isFinite(value)) return null;
   const m = mult ?? hint;
-  if (m !== null) {
-    // "400-1.2m": the suffix belongs to the bigger figure only when scaling keeps order sensible.
-    return value * m;
-  }
+  if (m !== null) return value * m;
   if (hasComma || value >= MIN_DOLLARS) return value;
   if (!hasDollar && !contextual) return null;
   if (value < 20) return value * 100_000;
