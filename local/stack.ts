@@ -98,6 +98,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       closers.push(() => bridge.close());
       wsProxy = bridge.wsProxy;
       env.NEON_WS_PROXY = wsProxy;
+      env.NEON_HTTP_ENDPOINT = bridge.httpEndpoint;
     }
     env.DATABASE_URL = databaseUrl;
     env.POSTGRES_MODE = opts.postgres.kind;

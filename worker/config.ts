@@ -18,6 +18,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   /** Local only: host:port/path of a WebSocket→TCP bridge standing in for Neon's proxy. Unset on Neon. */
   NEON_WS_PROXY: z.string().min(1).optional(),
+  /** Local only: Neon's HTTP query endpoint stand-in (`http://host:port/sql`). Unset on Neon. */
+  NEON_HTTP_ENDPOINT: z.url().optional(),
   UPSTASH_REDIS_REST_URL: z.url(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   QSTASH_URL: z.url().default('https://qstash.upstash.io'),

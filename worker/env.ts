@@ -2,12 +2,14 @@ import type { Client as QStashClient } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
-import type { Database } from './db/client';
+import type { Database, HttpDatabase } from './db/client';
 import type { Logger } from './lib/logger';
 
 /** Per-request clients, built lazily in the init middleware and closed when the request ends. */
 export interface Services {
   readonly db: Database;
+  /** Neon HTTP: for single statements on hot paths (no connection setup). */
+  readonly sql: HttpDatabase;
   readonly redis: Redis;
   readonly qstash: QStashClient;
 }

@@ -140,3 +140,26 @@ describe.skipIf(!process.env.DATABASE_URL)('real PostgreSQL behind the bridge (D
   });
 });
 
+
+describe("Neon's HTTP endpoint on the bridge (neon() / drizzle neon-http)", () => {
+  it('answers single queries and transactional batches with the types intact, and Postgres errors as the driver expects', async () => {
+    const { neon, neonConfig } = await import('@neondatabase/serverless');
+    const pg = await startEmbeddedPostgres();
+    const bridge = await startNeonWsBridge({ allowedTargets: [`${pg.host}:${pg.port}`] });
+    try {
+      neonConfig.fetchEndpoint = () => bridge.httpEndpoint;
+      const sql = neon(pg.url);
+      const [row] = (await sql.query('select $1::int as n, $2::text as t, now() as at, $3::jsonb as j, null::text as nothing', [41, 'hi', '{"a":1}'])) as any[];
+      expect(row).toMatchObject({ n: 41, t: 'hi', j: { a: 1 }, nothing: null });
+      expect(row.at).toBeInstanceOf(Date);
+      await sql.query('create table http_t (id int primary key)');
+      await expect(sql.transaction([sql.query('insert into http_t values (1)'), sql.query('insert into http_t values (1)')])).rejects.toMatchObject({ code: '23505' });
+      expect(await sql.query('select count(*)::int as c from http_t')).toEqual([{ c: 0 }]);
+      const results = await sql.transaction([sql.query('insert into http_t values (2)'), sql.query('select id from http_t')]);
+      expect(results[1]).toEqual([{ id: 2 }]);
+    } finally {
+      await bridge.close();
+      await pg.close();
+    }
+  });
+});

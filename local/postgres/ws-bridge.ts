@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { neonHttpHandler } from './http-sql';
 
 export interface NeonWsBridgeOptions {
   host?: string;
@@ -12,6 +13,8 @@ export interface NeonWsBridgeOptions {
 export interface NeonWsBridge {
   /** Value for the Worker's NEON_WS_PROXY setting (`host:port/v2`, no scheme). */
   wsProxy: string;
+  /** Neon's HTTP query endpoint on the same port (`http://host:port/sql`), for `neon()`. */
+  httpEndpoint: string;
   port: number;
   close(): Promise<void>;
 }
@@ -26,7 +29,9 @@ export interface NeonWsBridge {
 export async function startNeonWsBridge(opts: NeonWsBridgeOptions): Promise<NeonWsBridge> {
   const host = opts.host ?? '127.0.0.1';
   const allowed = new Set(opts.allowedTargets);
-  const http: Server = createServer((_req, res) => {
+  const sql = neonHttpHandler({ allowed, wsProxy: () => `${host}:${(http.address() as { port: number }).port}/v2` });
+  const http: Server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.split('?')[0] === '/sql') return sql.handle(req, res);
     res.writeHead(426, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'upgrade to WebSocket required' }));
   });
@@ -81,8 +86,10 @@ export async function startNeonWsBridge(opts: NeonWsBridgeOptions): Promise<Neon
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     wsProxy: `${host}:${port}/v2`,
+    httpEndpoint: `http://${host}:${port}/sql`,
     port,
     async close() {
+      await sql.close();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -100,7 +107,7 @@ export function splitHostPort(address: string): [string, number] {
  * `type + int32 length` messages) and reports when a Terminate ('X') has gone through.
  */
 function terminateWatcher(): (chunk: Buffer) => boolean {
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   let startup = true;
   return (chunk) => {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;

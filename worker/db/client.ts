@@ -1,9 +1,11 @@
-import { neonConfig, Pool } from '@neondatabase/serverless';
+import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config';
 import * as schema from './schema';
 
 export type Database = NeonDatabase<typeof schema>;
+export type HttpDatabase = NeonHttpDatabase<typeof schema>;
 
 /**
  * A Neon WebSocket pool for one request (a socket must not outlive the request that opened it
@@ -22,4 +24,17 @@ export function createDatabase(config: Config): { db: Database; close: () => Pro
   pool.on('error', () => {});
   const db = drizzle({ client: pool, schema });
   return { db, close: () => pool.end() };
+}
+
+/**
+ * Neon's HTTP driver: one HTTPS request per query, no connection to open, no interactive
+ * transactions. For hot one-shot paths (a webhook's acknowledgement) where the WebSocket pool's
+ * connection setup would be most of the time. Locally it goes to the bridge's `/sql` endpoint.
+ */
+export function createHttpDatabase(config: Config): HttpDatabase {
+  if (config.NEON_HTTP_ENDPOINT) {
+    const endpoint = config.NEON_HTTP_ENDPOINT;
+    neonConfig.fetchEndpoint = () => endpoint;
+  }
+  return drizzleHttp({ client: neon(config.DATABASE_URL), schema });
 }

@@ -2,7 +2,7 @@ import type { Client as QStashClient } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis/cloudflare';
 import { createMiddleware } from 'hono/factory';
 import { loadConfig } from '../config';
-import { createDatabase, type Database } from '../db/client';
+import { createDatabase, createHttpDatabase, type Database, type HttpDatabase } from '../db/client';
 import type { HonoEnv, Services } from '../env';
 import { newId } from '../lib/ids';
 import { createLogger, type LogLevel } from '../lib/logger';
@@ -43,12 +43,17 @@ export const init = createMiddleware<HonoEnv>(async (c, next) => {
   c.set('config', config);
 
   let database: { db: Database; close: () => Promise<void> } | undefined;
+  let sql: HttpDatabase | undefined;
   let redis: Redis | undefined;
   let qstash: QStashClient | undefined;
   const services: Services = {
     get db() {
       database ??= createDatabase(config);
       return database.db;
+    },
+    get sql() {
+      sql ??= createHttpDatabase(config);
+      return sql;
     },
     get redis() {
       redis ??= createRedis(config);

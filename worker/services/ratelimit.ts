@@ -11,8 +11,8 @@ export const LIMITS = {
   provisionPerIp: { tokens: 10, window: '1 h' },
   apiPerTenant: { tokens: 1200, window: '1 m' },
   apiPerKey: { tokens: 600, window: '1 m' },
-  /** GHL bursts on bulk imports; generous, but a runaway location cannot starve the others. */
-  ghlWebhookPerLocation: { tokens: 6000, window: '1 m' },
+  /** GHL bursts on bulk imports (300/s); generous, but a runaway location cannot starve the others. */
+  ghlWebhookPerLocation: { tokens: 3000, window: '10 s' },
 } as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
 
 export type LimitName = keyof typeof LIMITS;

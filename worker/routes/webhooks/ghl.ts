@@ -15,14 +15,15 @@ export const ghlWebhookRoute = newRouter().post('/ghl', async (c) => {
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (raw.byteLength > MAX_BODY_BYTES) throw new ServiceError('payload_too_large', `Webhook bodies are limited to ${MAX_BODY_BYTES} bytes`);
 
-  const { db, redis } = c.var.services;
-  const accepted = await acceptGhlWebhook({ db, redis, config: c.var.config, logger: c.var.logger }, raw, c.req.raw.headers);
+  const { sql, redis } = c.var.services;
+  const accepted = await acceptGhlWebhook({ db: sql, redis, config: c.var.config, logger: c.var.logger }, raw, c.req.raw.headers);
   const logger = c.var.logger.with({ tenantId: accepted.tenantId, deliveryId: accepted.deliveryId, event: accepted.type });
   if (!accepted.duplicate) {
     // After the response: if this isolate dies first, the redrive job picks the stored row up.
     c.executionCtx.waitUntil(processGhlDelivery(c.env, accepted.tenantId, accepted.deliveryId, logger));
   }
-  logger.info('ghl webhook accepted', { duplicate: accepted.duplicate });
+  logger.info('ghl webhook accepted', { duplicate: accepted.duplicate, timings: accepted.timings });
+  c.header('server-timing', Object.entries(accepted.timings).map(([k, v]) => `${k};dur=${v}`).join(', '));
   return c.json({ received: true, deliveryId: accepted.deliveryId, duplicate: accepted.duplicate }, 200);
 });
 

@@ -1,6 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import { eq, sql } from 'drizzle-orm';
 import { encryptionKey } from '../../auth/keys';
+import type { HttpDatabase } from '../../db/client';
 import { ghlConnections } from '../../db/schema';
 import { decryptSecret, encryptSecret, secretAad } from '../../lib/crypto/secrets';
 import { Conflict } from '../../lib/errors';
@@ -68,7 +69,7 @@ function forgetLocation(locationId: string) {
   locationCache.delete(locationId);
 }
 
-export async function tenantForLocation(db: Db, locationId: string): Promise<string | null> {
+export async function tenantForLocation(db: Db | HttpDatabase, locationId: string): Promise<string | null> {
   const hit = locationCache.get(locationId);
   if (hit && hit.until > Date.now()) return hit.tenantId;
   const [row] = await db.select({ tenantId: ghlConnections.tenantId }).from(ghlConnections).where(eq(ghlConnections.locationId, locationId)).limit(1);

@@ -8,7 +8,7 @@ import type { Redis } from '@upstash/redis';
 import type { Config } from '../../config';
 import { roomName } from '../../conversations/room';
 import { webhookDeliveries } from '../../db/schema';
-import type { Database } from '../../db/client';
+import type { Database, HttpDatabase } from '../../db/client';
 import { BadRequest, Misconfigured, ServiceError, Unauthorized } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
@@ -23,7 +23,8 @@ import { leadByExternalId, markContactDeleted, recordOpportunityStatus, storeInb
 import { enforceLimit } from '../ratelimit';
 
 export interface WebhookDeps {
-  db: Database;
+  /** Neon HTTP: the acknowledgement is two single statements, no connection to open. */
+  db: HttpDatabase;
   redis: Redis;
   config: Config;
   logger: Logger;
@@ -34,6 +35,8 @@ export interface AcceptedDelivery {
   tenantId: string;
   type: string;
   duplicate: boolean;
+  /** Milliseconds per step, for the Server-Timing header. */
+  timings: Record<string, number>;
 }
 
 /** GHL redelivers a 429 after about ten minutes; ask for sooner, it may honour it. */
@@ -41,6 +44,13 @@ const STORE_RETRY_AFTER_S = 60;
 
 export async function acceptGhlWebhook(deps: WebhookDeps, raw: Uint8Array, headers: Headers): Promise<AcceptedDelivery> {
   const { config } = deps;
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+  };
   if (!config.GHL_WEBHOOK_ED25519_PUBLIC_KEY && !config.GHL_WEBHOOK_RSA_PUBLIC_KEY) {
     throw new Misconfigured(['GHL_WEBHOOK_ED25519_PUBLIC_KEY']);
   }
@@ -67,6 +77,7 @@ export async function acceptGhlWebhook(deps: WebhookDeps, raw: Uint8Array, heade
     throw new Unauthorized('Webhook timestamp is missing or more than 5 minutes from now');
   }
   if (!envelope.locationId) throw new BadRequest('The event has no locationId');
+  lap('verify');
 
   let tenantId: string | null;
   try {
@@ -75,7 +86,9 @@ export async function acceptGhlWebhook(deps: WebhookDeps, raw: Uint8Array, heade
     throw storeUnavailable(err);
   }
   if (!tenantId) throw new ServiceError('not_found', `GHL location ${envelope.locationId} is not connected to a LeadPulse account`);
+  lap('route');
   await enforceLimit(deps.redis, deps.logger, 'ghlWebhookPerLocation', envelope.locationId);
+  lap('limit');
 
   const dedupeKey = `${tenantId}:${await ghlDedupeKey(parsed)}`;
   try {
@@ -84,13 +97,15 @@ export async function acceptGhlWebhook(deps: WebhookDeps, raw: Uint8Array, heade
       .values({ id: newId('webhookDelivery'), provider: 'ghl', tenantId, dedupeKey, type: parsed.kind === 'other' ? parsed.type : parsed.kind, payload: json as Record<string, unknown> })
       .onConflictDoNothing()
       .returning({ id: webhookDeliveries.id });
-    if (row) return { deliveryId: row.id, tenantId, type: parsed.kind, duplicate: false };
+    lap('store');
+    if (row) return { deliveryId: row.id, tenantId, type: parsed.kind, duplicate: false, timings };
     const [existing] = await deps.db
       .select({ id: webhookDeliveries.id })
       .from(webhookDeliveries)
       .where(and(eq(webhookDeliveries.provider, 'ghl'), eq(webhookDeliveries.dedupeKey, dedupeKey)))
       .limit(1);
-    return { deliveryId: existing!.id, tenantId, type: parsed.kind, duplicate: true };
+    lap('dedupe');
+    return { deliveryId: existing!.id, tenantId, type: parsed.kind, duplicate: true, timings };
   } catch (err) {
     throw storeUnavailable(err);
   }
