@@ -1,16 +1,29 @@
 /**
  * Speed-to-lead benchmark (PRODUCT.md §4):
- *  1. webhook acknowledgement: signed GHL InboundMessage deliveries at a sustained rate
- *     (default 200/s for 15 s), each a new or returning contact, timed from request to 2xx —
- *     while the rooms process them and the bot replies in the background, as in production;
+ *  0. unloaded acknowledgement: one signed delivery at a time;
+ *  1. sustained acknowledgement: signed GHL deliveries (BENCH_MIX: 'mixed' = four contact
+ *     events to one inbound SMS, 'inbound', 'contact') at each of BENCH_WEBHOOK_RATES (default
+ *     50,100,200 per second, BENCH_WEBHOOK_SECONDS = 15 s each) from a separate process, timed
+ *     from request to 2xx while the rooms process them and the bot replies in the background;
  *  2. inbound → reply: one new contact at a time, from sending the webhook until the GHL
  *     stand-in receives the bot's reply (deterministic assistant, the fallback path).
  */
 import { ghlEvent, signedGhlDelivery } from '../local/ghl/sign';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { provisionBenchTenant, sleep, summarize, type BenchEnv } from './harness';
 
+function runLoadClient(spec: object): Promise<{ samples: number[]; steps: Record<string, number[]>; statuses: Record<number, number>; errors: string[]; sentRate: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(import.meta.dirname, '../node_modules/.bin/tsx'), [join(import.meta.dirname, 'load-client.ts'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`))));
+  });
+}
+
 export async function benchSpeedToLead(env: BenchEnv, opts: { rate?: number; seconds?: number; replies?: number } = {}) {
-  const rate = opts.rate ?? Number(process.env.BENCH_WEBHOOK_RATE ?? 200);
+  const rates = (process.env.BENCH_WEBHOOK_RATES ?? (opts.rate ? String(opts.rate) : '50,100,200')).split(',').map(Number);
   const seconds = opts.seconds ?? Number(process.env.BENCH_WEBHOOK_SECONDS ?? 15);
   const replies = opts.replies ?? Number(process.env.BENCH_REPLIES ?? 100);
   // GHL's traffic is mostly contact events; 'mixed' sends one inbound SMS in five.
@@ -25,6 +38,22 @@ export async function benchSpeedToLead(env: BenchEnv, opts: { rate?: number; sec
   if (connect.status !== 200) throw new Error(`connect: ${connect.status}`);
   const ghl = env.stack.ghl!;
   const errors = new Set<string>();
+
+  // Waits until the background turns have drained (GHL stand-in quiet for 3 s); returns seconds.
+  const drain = async () => {
+    const drainStarted = performance.now();
+    let lastCount = -1;
+    let quietSince = performance.now();
+    while (performance.now() - drainStarted < 180_000) {
+      const count = ghl.requests().length;
+      if (count !== lastCount) {
+        lastCount = count;
+        quietSince = performance.now();
+      } else if (performance.now() - quietSince > 3_000) break;
+      await sleep(250);
+    }
+    return Math.round((performance.now() - drainStarted - 3_000) / 100) / 10;
+  };
 
   const post = async (event: object) => {
     const { body, headers } = signedGhlDelivery(event);
@@ -43,32 +72,22 @@ export async function benchSpeedToLead(env: BenchEnv, opts: { rate?: number; sec
   for (let i = 0; i < 100; i++) sequential.push((await post(ghlEvent('ContactUpdate', { locationId, contactId: `seq-${i}`, name: 'One At A Time' }))).ms);
   if (process.env.BENCH_SEQUENTIAL_ONLY) return { sequentialAckMs: summarize(sequential) };
 
-  // 1. Sustained acknowledgement latency.
-  const acks: number[] = [];
-  const statuses: Record<number, number> = {};
-  const total = rate * seconds;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    const contact = `ack-${i % 400}`;
-    const inbound = mix === 'inbound' || (mix === 'mixed' && i % 5 === 0);
-    const event = inbound
-      ? ghlEvent('InboundMessage', { locationId, contactId: contact, body: i % 3 ? 'we are relocating in 2 months' : 'what would you pay?' })
-      : ghlEvent(i % 2 ? 'ContactUpdate' : 'ContactTagUpdate', { locationId, contactId: contact, name: `Contact ${i % 400}`, tags: ['seller', `batch-${i % 7}`] });
-    inflight.push(
-      post(event).then((r) => {
-        acks.push(r.ms);
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      }),
-    );
+  // 1. Sustained acknowledgement latency at each rate, from a separate load-generator process.
+  const sustained: Array<Record<string, unknown>> = [];
+  for (const rate of rates) {
+    const load = await runLoadClient({ base: env.base, locationId, rate, seconds, mix, contacts: 400 });
+    for (const e of load.errors) errors.add(e);
+    sustained.push({
+      mix,
+      targetRate: rate,
+      achievedRate: Math.round(load.sentRate),
+      seconds,
+      statuses: load.statuses,
+      latencyMs: summarize(load.samples),
+      serverStepsMs: Object.fromEntries(Object.entries(load.steps).map(([k, v]) => [k, summarize(v)])),
+    });
+    (sustained.at(-1) as Record<string, unknown>).backlogDrainSeconds = await drain();
   }
-  await Promise.all(inflight);
-  const achievedRate = total / ((performance.now() - started) / 1000);
-  // Let the background turns drain before measuring replies.
-  await sleep(5_000);
 
   // 2. Inbound → first reply, one new contact at a time.
   const replyMs: number[] = [];
@@ -92,7 +111,8 @@ export async function benchSpeedToLead(env: BenchEnv, opts: { rate?: number; sec
 
   return {
     sequentialAckMs: summarize(sequential),
-    webhookAck: { mix, targetRate: rate, achievedRate: Math.round(achievedRate), seconds, statuses, errors: [...errors], latencyMs: summarize(acks) },
+    webhookAck: sustained,
+    errors: [...errors],
     inboundToReply: { contacts: replies, missing, latencyMs: summarize(replyMs) },
   };
 }

@@ -70,15 +70,15 @@ describe('embedded Postgres behind the Neon WebSocket bridge', () => {
   });
 
   it('frees the server connection when a client pool ends (per-request pools must not pile up)', async () => {
-    const before = pg.connections();
+    const before = await pg.connections();
     for (let i = 0; i < 20; i++) {
       const p = localNeonPool(pg.url, bridge.wsProxy, 1);
       await p.query('select 1');
       await p.end();
     }
     const deadline = Date.now() + 5_000;
-    while (pg.connections() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(pg.connections()).toBe(before);
+    while ((await pg.connections()) > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await pg.connections()).toBe(before);
   });
 
   it('refuses to relay to a target it was not configured for', async () => {

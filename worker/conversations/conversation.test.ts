@@ -6,7 +6,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
-import { consentEvents, messages, notifications } from '../db/schema';
+import { consentEvents, messages, notifications, webhookDeliveries } from '../db/schema';
 import { env, json, withDb } from '../testing/client';
 import { api, memberWithRole } from '../testing/factory';
 import { contactId, createTestLead, eventually, ghlEvent, ghlTenant, leadByContact, postGhl, sentTo, type GhlTenant } from '../testing/ghl';
@@ -19,7 +19,7 @@ async function say(t: GhlTenant, contact: string, body: string, expectReply = tr
   expect(res.status).toBe(200);
   const { deliveryId } = await json(res);
   await eventually(
-    () => withDb(async (db) => (await db.query.webhookDeliveries.findFirst({ where: (d, { eq }) => eq(d.id, deliveryId) }))?.status === 'processed'),
+    () => withDb(async (db) => (await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)))[0]?.status === 'processed'),
     `delivery ${deliveryId} processed`,
   );
   const sent = await sentTo(contact);

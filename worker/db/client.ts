@@ -2,10 +2,11 @@ import { neon, neonConfig, Pool } from '@neondatabase/serverless';
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config';
-import * as schema from './schema';
 
-export type Database = NeonDatabase<typeof schema>;
-export type HttpDatabase = NeonHttpDatabase<typeof schema>;
+// No relational `schema` passed to drizzle(): building its relational config costs CPU on every
+// per-request instance, and the services use the query builder only.
+export type Database = NeonDatabase;
+export type HttpDatabase = NeonHttpDatabase;
 
 /**
  * A Neon WebSocket pool for one request (a socket must not outlive the request that opened it
@@ -22,7 +23,7 @@ export function createDatabase(config: Config): { db: Database; close: () => Pro
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, connectionTimeoutMillis: 5_000 });
   // A broken idle client must not crash the isolate; the next query reports the failure.
   pool.on('error', () => {});
-  const db = drizzle({ client: pool, schema });
+  const db = drizzle({ client: pool });
   return { db, close: () => pool.end() };
 }
 
@@ -36,5 +37,5 @@ export function createHttpDatabase(config: Config): HttpDatabase {
     const endpoint = config.NEON_HTTP_ENDPOINT;
     neonConfig.fetchEndpoint = () => endpoint;
   }
-  return drizzleHttp({ client: neon(config.DATABASE_URL), schema });
+  return drizzleHttp({ client: neon(config.DATABASE_URL) });
 }

@@ -1,6 +1,7 @@
 import { newRouter } from '../../lib/router';
 import { ServiceError } from '../../lib/errors';
 import { acceptGhlWebhook, processGhlDelivery } from '../../services/webhooks/ghl';
+import { inProcessingLane } from '../../services/webhooks/lane';
 
 /** GHL payloads are small (an SMS, a contact); anything near this is not one of theirs. */
 const MAX_BODY_BYTES = 512 * 1024;
@@ -20,7 +21,7 @@ export const ghlWebhookRoute = newRouter().post('/ghl', async (c) => {
   const logger = c.var.logger.with({ tenantId: accepted.tenantId, deliveryId: accepted.deliveryId, event: accepted.type });
   if (!accepted.duplicate) {
     // After the response: if this isolate dies first, the redrive job picks the stored row up.
-    c.executionCtx.waitUntil(processGhlDelivery(c.env, accepted.tenantId, accepted.deliveryId, logger));
+    c.executionCtx.waitUntil(inProcessingLane(() => processGhlDelivery(c.env, accepted.tenantId, accepted.deliveryId, logger)));
   }
   logger.info('ghl webhook accepted', { duplicate: accepted.duplicate, timings: accepted.timings });
   c.header('server-timing', Object.entries(accepted.timings).map(([k, v]) => `${k};dur=${v}`).join(', '));

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client';
 import type { Logger } from '../../lib/logger';
 import { pendingGhlDeliveries, processGhlDelivery } from '../webhooks/ghl';
+import { inProcessingLane } from '../webhooks/lane';
 
 /**
  * Safety net for accepted GHL deliveries whose processing never finished (the isolate died
@@ -10,10 +11,15 @@ import { pendingGhlDeliveries, processGhlDelivery } from '../webhooks/ghl';
 export async function redriveGhlDeliveries(env: unknown, db: Database, logger: Logger) {
   const pending = await pendingGhlDeliveries(db);
   const outcomes: Record<string, number> = {};
-  for (const d of pending) {
-    if (!d.tenantId) continue;
-    const outcome = await processGhlDelivery(env, d.tenantId, d.id, logger);
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-  }
+  await Promise.all(
+    pending
+      .filter((d) => d.tenantId)
+      .map((d) =>
+        inProcessingLane(async () => {
+          const outcome = await processGhlDelivery(env, d.tenantId!, d.id, logger);
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        }),
+      ),
+  );
   return { picked: pending.length, ...outcomes };
 }
