@@ -18,7 +18,8 @@ async function main() {
       console.log(`[bench] ${name}…`);
       const result = await SUITES[name](env);
       const mode = { postgres: env.stack.workerEnv.POSTGRES_MODE, redis: env.stack.workerEnv.REDIS_MODE, qstash: env.stack.workerEnv.QSTASH_MODE };
-      const file = writeResult(name, { mode, result });
+      // One file per suite and database mode, so embedded and real-server runs sit side by side.
+      const file = writeResult(`${name}.${mode.postgres}`, { mode, result });
       console.log(JSON.stringify(result, null, 2));
       console.log(`[bench] wrote ${file}`);
     }

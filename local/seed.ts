@@ -52,3 +52,48 @@ export async function seedDemoTenant(baseUrl: string, platformToken: string, opt
   }
   return 'created';
 }
+
+/**
+ * A few seller conversations for the demo, sent the way production receives them: signed GHL
+ * webhooks into /webhooks/ghl, answered by the seller assistant through the GHL stand-in.
+ */
+const DEMO_CONVERSATIONS: Array<{ contact: Record<string, unknown>; texts: string[] }> = [
+  {
+    contact: { id: 'demo-pat', name: 'Pat Doe', phone: '+15125550142', city: 'Austin', state: 'TX', postalCode: '78701' },
+    texts: ['Hi, got your postcard about selling', 'Relocating to Denver for a new job, we have to move by next month', 'about 30 days', 'move-in ready, new roof last year', 'hoping for around 485k'],
+  },
+  {
+    contact: { id: 'demo-linda', name: 'Linda Gomez', phone: '+15125550177', city: 'Austin', state: 'TX', postalCode: '78745' },
+    texts: ['My mom passed and we inherited her house, thinking of selling', 'probably in the spring'],
+  },
+  {
+    contact: { id: 'demo-sam', name: 'Sam Patel', phone: '+17375550123', city: 'Austin', state: 'TX', postalCode: '78731' },
+    texts: ['what would you pay for my house?', 'can someone just call me'],
+  },
+  {
+    contact: { id: 'demo-rob', name: 'Rob Miller', phone: '+15125550199', state: 'TX' },
+    texts: ['who is this', 'STOP'],
+  },
+];
+
+export async function seedDemoConversations(baseUrl: string, ghlUrl: string): Promise<number> {
+  const { ghlEvent, signedGhlDelivery } = await import('./ghl/sign');
+  const post = async (event: object) => {
+    const { body, headers } = signedGhlDelivery(event);
+    const res = await fetch(`${baseUrl}/webhooks/ghl`, { method: 'POST', headers, body });
+    if (res.status !== 200) throw new Error(`seeding conversations: webhook answered ${res.status}: ${await res.text()}`);
+  };
+  const replies = async (contactId: string) =>
+    ((await (await fetch(`${ghlUrl}/_standin/messages?contactId=${contactId}`)).json()) as { messages: unknown[] }).messages.length;
+  for (const { contact, texts } of DEMO_CONVERSATIONS) {
+    await post(ghlEvent('ContactCreate', { locationId: DEMO_GHL.locationId, ...contact }));
+    for (const text of texts) {
+      const before = await replies(contact.id as string);
+      await post(ghlEvent('InboundMessage', { locationId: DEMO_GHL.locationId, contactId: contact.id, body: text }));
+      // One turn at a time, as a person texts: wait for the bot's answer (or 3 s of silence).
+      const deadline = Date.now() + 3_000;
+      while (Date.now() < deadline && (await replies(contact.id as string)) === before) await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return DEMO_CONVERSATIONS.length;
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { syncJobSchedules } from '../scripts/sync-schedules';
 import { stackOptionsFromEnv } from './options';
 import { loadOrCreateAppSecrets } from './secrets';
-import { DEMO, DEMO_GHL, seedDemoTenant } from './seed';
+import { DEMO, DEMO_GHL, seedDemoConversations, seedDemoTenant } from './seed';
 import { startLocalStack, type LocalStack } from './stack';
 import { buildWebIfStale } from './web-build';
 import { startWorker, type WorkerProcess } from './worker-process';
@@ -85,6 +85,7 @@ async function main() {
     await syncJobSchedules({ qstashUrl: stack.workerEnv.QSTASH_URL!, token: stack.workerEnv.QSTASH_TOKEN!, appUrl });
     const seeded = await seedDemoTenant(worker.url, appSecrets.PLATFORM_ADMIN_TOKEN, { connectGhl: !!stack.ghl });
     log(`demo tenant: ${seeded === 'created' ? 'seeded' : 'already there'}`);
+    if (seeded === 'created' && stack.ghl) log(`demo conversations: ${await seedDemoConversations(worker.url, stack.ghl.url)} seller threads`);
 
     const shown = `http://localhost:${port}`;
     console.log(
