@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ghlId } from './ids';
+import { readBody as readLimitedBody } from '../http-body';
 
 export interface GhlStandInOptions {
   /** 0 or undefined = ephemeral port. */
@@ -552,23 +553,7 @@ function contactIdOf(path: string, body: unknown): string | undefined {
   return typeof fromBody === 'string' ? fromBody : undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    req.resume();
-    return Promise.resolve('too-large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage) => readLimitedBody(req, MAX_BODY_BYTES);
 
 function write(res: ServerResponse, reply: Reply, state: { closing: boolean }): void {
   if (res.headersSent) {

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from '@neondatabase/serverless';
+import { readBody } from '../http-body';
 import { localNeonPool } from './neon-node';
 
 interface QueryData {
@@ -49,7 +50,9 @@ export function neonHttpHandler(opts: { allowed: Set<string>; wsProxy: () => str
 
     let body: { query?: string; params?: unknown[]; queries?: QueryData[] };
     try {
-      body = JSON.parse(await readBody(req));
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === 'too-large') return send(413, { message: 'request body too large' });
+      body = JSON.parse(raw.toString('utf8'));
     } catch (err) {
       return send(400, { message: `invalid JSON body: ${(err as Error).message}` });
     }
@@ -111,13 +114,3 @@ function shape(r: { fields: Array<{ name: string; dataTypeID: number; tableID?: 
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createEngine, RedisError, type Engine } from './engine';
 import { BadRequest, encodeEntries, encodeResult, parseCommand, parseCommandList } from './protocol';
+import { readBody as readLimitedBody } from '../http-body';
 
 export interface RedisStandInOptions {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -133,24 +134,7 @@ function authorized(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Reads the body, refusing more than MAX_BODY_BYTES (early, when Content-Length already says so). */
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    req.resume();
-    return Promise.resolve('too-large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else chunks.length = 0; // keep draining so the client gets the 413
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage) => readLimitedBody(req, MAX_BODY_BYTES);
 
 function send(res: ServerResponse, status: number, value: unknown, state: { closing: boolean }): void {
   if (res.headersSent) {

@@ -1,8 +1,6 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { timestamps } from './columns';
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { timestamps, ts } from './columns';
 import { tenants } from './tenancy';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** A tenant's GoHighLevel location. The API token is AES-GCM encrypted (lib/crypto/secrets) and never returned. */
 export const ghlConnections = pgTable('ghl_connections', {

@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { timestamps } from './columns';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { timestamps, ts } from './columns';
 import { tenants, users } from './tenancy';
 
 export const LEAD_STAGES = ['new', 'q1', 'q2', 'q3', 'q4', 'qualified', 'appointment', 'contract', 'closed', 'lost'] as const;
 export const BOT_STATES = ['active', 'paused', 'human', 'done'] as const;
 export const TEMPERATURES = ['hot', 'warm', 'cold'] as const;
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
  * A lead (a GHL contact, or a homeowner/prospect created by events). The qualification lives in
