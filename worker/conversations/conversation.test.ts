@@ -53,6 +53,11 @@ describe('the seller assistant over SMS', () => {
     expect(lead.assignedAgentId).toBe(agent.id);
     const notes = await withDb((db) => db.select().from(notifications).where(and(eq(notifications.leadId, lead.id), eq(notifications.kind, 'hot_lead'))));
     expect(notes.map((n) => n.userId)).toEqual([agent.id]);
+    const mine = await json(await api('/v1/notifications?unread=true', { token: agent.token, ip: t.ip }));
+    expect(mine.notifications).toEqual([expect.objectContaining({ kind: 'hot_lead', leadId: lead.id })]);
+    const read = await api(`/v1/notifications/${mine.notifications[0].id}/read`, { method: 'POST', token: agent.token, ip: t.ip });
+    expect((await json(read)).notification.readAt).toBeTruthy();
+    expect((await json(await api('/v1/notifications?unread=true', { token: agent.token, ip: t.ip }))).notifications).toEqual([]);
   });
 
   it('takes several answers in one message and a correction', async () => {

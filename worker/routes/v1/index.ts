@@ -6,6 +6,7 @@ import { listAuditRoute } from './audit-log/list';
 import { complianceRoutes } from './compliance';
 import { ghlIntegrationRoute } from './integrations/ghl';
 import { leadConsentRoute } from './leads/consent';
+import { notificationRoutes } from './notifications';
 import { getLeadRoute } from './leads/get';
 import { listLeadsRoute } from './leads/list';
 import { leadLiveRoute } from './leads/live';
@@ -50,6 +51,7 @@ for (const ops of [
   leadTakeoverRoute,
   leadConsentRoute,
   complianceRoutes,
+  notificationRoutes,
 ]) {
   v1.route('/', ops);
 }

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS, type Permission } from '../../auth/permissions';
 import { ROLES, type Role } from '../../db/schema';
-import { json } from '../../testing/client';
+import { notifications } from '../../db/schema';
+import { json, withDb } from '../../testing/client';
 import { api, memberWithRole, provisionTestTenant, type TestTenant } from '../../testing/factory';
 import { connectGhl, createTestLead, type GhlTenant } from '../../testing/ghl';
 
@@ -32,6 +33,12 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/leads/{id}/takeover': leadOf,
   '/leads/{id}/release': leadOf,
   '/leads/{id}/consent': leadOf,
+  '/notifications/{id}/read': async (other) => {
+    // A hot-lead style notification for the other tenant's owner, as the assistant would store it.
+    const id = `ntf_${crypto.randomUUID().replace(/-/g, '').slice(0, 22).replace(/[0OIl]/g, 'x')}`;
+    await withDb((db) => db.insert(notifications).values({ id, tenantId: other.id, userId: other.owner.id, kind: 'hot_lead', title: 'Hot seller', body: 'Call now', dedupeKey: id }));
+    return id;
+  },
 };
 
 /** A body that passes validation, for operations where `{}` does not. */
