@@ -5,7 +5,7 @@
  * for a real server. Ctrl-C stops everything and flushes the database to .data/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syncJobSchedules } from '../scripts/sync-schedules';
 import { stackOptionsFromEnv } from './options';
@@ -105,7 +105,7 @@ async function main() {
             ]
           : []),
         `  seller assistant: ${process.env.ANTHROPIC_API_KEY ? `Claude (${process.env.ANTHROPIC_MODEL ?? 'claude-haiku-4-5'}) with the deterministic fallback` : 'deterministic (set ANTHROPIC_API_KEY for Claude)'}`,
-        `  data:       ${options.postgres.kind === 'embedded' ? '.data/pglite (embedded Postgres, kept across restarts)' : options.postgres.kind}`,
+        `  data:       ${options.postgres.kind === 'embedded' ? `${shownPath(join(DATA, 'pglite'))} (embedded Postgres, kept across restarts)` : options.postgres.kind}`,
         `  ready in ${((Date.now() - started) / 1000).toFixed(1)} s — Ctrl-C to stop`,
         '',
       ].join('\n'),
@@ -114,6 +114,12 @@ async function main() {
     console.error(`[leadpulse] failed to start: ${(err as Error).message}`);
     await stop(1);
   }
+}
+
+/** A path inside the project as relative (`.data/pglite`), anywhere else as absolute. */
+function shownPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith('..') ? path : rel;
 }
 
 /** The seller assistant's settings pass straight through: with a key it is Claude. */
