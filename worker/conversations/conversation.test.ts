@@ -104,6 +104,21 @@ describe('the seller assistant over SMS', () => {
     expect((await leadByContact(t, c2))!.optedOut).toBe(false);
   });
 
+  it("respects GHL's do-not-disturb: a DND contact gets no automated text, and the ledger says why", async () => {
+    const t = await ghlTenant();
+    const c = contactId('dnd');
+    await say(t, c, 'thinking about selling next year');
+    const res = await postGhl(ghlEvent('ContactDndUpdate', t.locationId, { id: c, dnd: true, dndSettings: { SMS: { status: 'active' } } }));
+    expect(res.status).toBe(200);
+    const lead = await eventually(async () => {
+      const l = await leadByContact(t, c);
+      return l?.dnd ? l : null;
+    }, 'the DND flag on the lead');
+    await say(t, c, 'hello?', false);
+    const ledger = await withDb((db) => db.select().from(consentEvents).where(eq(consentEvents.leadId, lead.id)));
+    expect(ledger.map((e) => `${e.action}:${e.method}`)).toContain('revoked:crm_dnd');
+  });
+
   it('goes silent on takeover until released, and sends the agent’s own reply', async () => {
     const t = await ghlTenant();
     const c = contactId('takeover');

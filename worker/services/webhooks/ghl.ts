@@ -171,15 +171,21 @@ async function applyEvent(ctx: ServiceContext, parsed: ParsedGhlEvent, receivedA
       if (dnd === true && !before?.dnd) {
         await recordConsent(ctx, { leadId: lead.id, phone: lead.phone, action: 'revoked', method: 'crm_dnd', source: 'ghl', occurredAt: when });
       }
-      const tenant = await loadTenantProfile(ctx);
-      const consentTag = (e.tags ?? []).find((t) => tenant.settings.consentTags.some((c) => c.toLowerCase() === t.toLowerCase()));
-      const hadTag = (before?.tags ?? []).some((t) => tenant.settings.consentTags.some((c) => c.toLowerCase() === t.toLowerCase()));
-      if (consentTag && !hadTag && !lead.optedOut) {
-        await recordConsent(ctx, { leadId: lead.id, phone: lead.phone, action: 'granted', method: 'crm_tag', source: `ghl tag "${consentTag}"`, occurredAt: when });
+      const tags = e.tags ?? [];
+      if (tags.length) {
+        const { consentTags } = (await loadTenantProfile(ctx)).settings;
+        const isConsentTag = (t: string) => consentTags.some((c) => c.toLowerCase() === t.toLowerCase());
+        const consentTag = tags.find(isConsentTag);
+        if (consentTag && !(before?.tags ?? []).some(isConsentTag) && !lead.optedOut) {
+          await recordConsent(ctx, { leadId: lead.id, phone: lead.phone, action: 'granted', method: 'crm_tag', source: `ghl tag "${consentTag}"`, occurredAt: when });
+        }
       }
       const room = roomFor(ctx, lead.id);
       if (created && parsed.kind === 'ContactCreate' && lead.phone && !lead.firstInboundAt) await room?.firstTouch(ctx.tenantId, lead.id);
-      else await room?.leadChanged(ctx.tenantId, lead.id);
+      // The room only needs to hear about changes that stop or start its messages; a renamed
+      // contact is picked up at the lead's next turn (waking a room per contact edit costs a lot
+      // during GHL's bulk imports).
+      else if (dnd !== undefined && dnd !== (before?.dnd ?? false)) await room?.leadChanged(ctx.tenantId, lead.id);
       return 'processed';
     }
     case 'ContactDelete': {
