@@ -27,6 +27,8 @@ declare module 'vitest' {
     ghlStandInUrl: string;
     /** Development-only private keys (PKCS#8 PEM) to sign GHL webhooks inside workerd tests. */
     ghlDevPrivateKeys: { ed25519: string; rsa: string };
+    /** The Anthropic Messages API stand-in, for tests that drive the Claude assistant inside workerd. */
+    anthropicStandIn: { url: string; apiKey: string };
   }
 }
 
@@ -44,9 +46,15 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack(stackOptionsFromEnv(env, { appUrl: TEST_APP_URL }));
   project.provide('workerEnv', { ...stack.workerEnv, LOG_LEVEL: 'error' });
   project.provide('ghlStandInUrl', stack.ghl?.url ?? '');
+  // Not in the Worker's env: the product runs the deterministic assistant in tests unless a test
+  // builds the Claude assistant itself against this stand-in.
+  const { startAnthropicStandIn } = (await tsImport('../../local/anthropic/server.ts', import.meta.url)) as typeof import('../../local/anthropic/server');
+  const anthropic = await startAnthropicStandIn({ apiKey: `sk-ant-test-${crypto.randomUUID()}` });
+  project.provide('anthropicStandIn', { url: anthropic.url, apiKey: anthropic.apiKey });
   const fixture = (name: string) => readFileSync(new URL(`../../local/fixtures/ghl/${name}`, import.meta.url), 'utf8');
   project.provide('ghlDevPrivateKeys', { ed25519: fixture('ed25519-private.pem'), rsa: fixture('rsa-private.pem') });
   return async () => {
+    await anthropic.close();
     await stack.close();
     await dropDatabase?.();
   };
