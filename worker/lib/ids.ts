@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   notification: 'ntf',
   webhookDelivery: 'whd',
   consent: 'cns',
+  event: 'evt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,4 +1,5 @@
 export * from './compliance';
+export * from './events';
 export * from './integrations';
 export * from './jobs';
 export * from './leads';

@@ -4,6 +4,7 @@ import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
 import { listAuditRoute } from './audit-log/list';
 import { complianceRoutes } from './compliance';
+import { ingestEventsRoute } from './events/ingest';
 import { ghlIntegrationRoute } from './integrations/ghl';
 import { leadConsentRoute } from './leads/consent';
 import { notificationRoutes } from './notifications';
@@ -52,6 +53,7 @@ for (const ops of [
   leadConsentRoute,
   complianceRoutes,
   notificationRoutes,
+  ingestEventsRoute,
 ]) {
   v1.route('/', ops);
 }

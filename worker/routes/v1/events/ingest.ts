@@ -1,0 +1,34 @@
+import { z } from '@hono/zod-openapi';
+import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { ingestEvents, MAX_EVENTS_PER_CALL } from '../../../services/events/ingest';
+import { commonErrors, json, jsonBody } from '../schemas';
+
+const EventSchema = z
+  .object({
+    id: z.string().min(1).max(128).optional().openapi({ description: 'Your id for the event; sending it again is a no-op (idempotency)' }),
+    leadId: z.string().min(1).max(64).optional(),
+    externalId: z.string().min(1).max(128).optional().openapi({ description: 'Your id for the homeowner/prospect; unknown ones are created' }),
+    type: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_.:-]*$/, 'lower-case letters, digits, _ . : -').openapi({ example: 'home_valuation_viewed' }),
+    properties: z.record(z.string(), z.unknown()).optional(),
+    occurredAt: z.iso.datetime({ offset: true }),
+  })
+  .refine((e) => e.leadId || e.externalId, { message: 'give leadId or externalId', path: ['leadId'] })
+  .refine((e) => JSON.stringify(e.properties ?? {}).length <= 8192, { message: 'properties are limited to 8 KiB', path: ['properties'] });
+
+const route = defineRoute('events:write', {
+  method: 'post',
+  path: '/events',
+  tags: ['Events'],
+  summary: `Ingest up to ${MAX_EVENTS_PER_CALL} behavioural events (idempotent by event id)`,
+  request: { body: jsonBody(z.object({ events: z.array(EventSchema).min(1).max(MAX_EVENTS_PER_CALL) })) },
+  responses: {
+    202: json(z.object({ accepted: z.number().int(), duplicates: z.number().int() }), 'Stored; counted once per event id'),
+    ...commonErrors,
+  },
+});
+
+export const ingestEventsRoute = newRouter().openapi(route, async (c) => {
+  const { events } = c.req.valid('json');
+  const result = await ingestEvents(serviceContext(c), events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })));
+  return c.json(result, 202);
+});

@@ -1,0 +1,125 @@
+/**
+ * Event ingestion: a batch of up to 1 000 behavioural events becomes durable rows in one
+ * statement (the caller's event id makes a resend a no-op), then hot per-lead counters in Redis.
+ * Redis is an accelerator: if it is down the events are still stored, and the counters can be
+ * rebuilt from Postgres (`rebuildLeadEventCounters`).
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { events, leads } from '../../db/schema';
+import { ValidationFailed } from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import type { ServiceContext } from '../context';
+
+export interface EventInput {
+  id?: string;
+  leadId?: string;
+  externalId?: string;
+  type: string;
+  properties?: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export const MAX_EVENTS_PER_CALL = 1000;
+const COUNTER_TTL_SECONDS = 60 * 60 * 24 * 45;
+
+export const counterKey = (tenantId: string, leadId: string) => `lp:ev:${tenantId}:${leadId}`;
+
+export async function ingestEvents(ctx: ServiceContext, batch: EventInput[]): Promise<{ accepted: number; duplicates: number }> {
+  const leadIdOf = await resolveLeads(ctx, batch);
+  const rows = batch.map((e, i) => ({
+    id: newId('event'),
+    tenantId: ctx.tenantId,
+    leadId: leadIdOf[i]!,
+    clientId: e.id ?? null,
+    type: e.type,
+    properties: e.properties ?? {},
+    occurredAt: e.occurredAt,
+  }));
+  const inserted = await ctx.db.insert(events).values(rows).onConflictDoNothing().returning({ leadId: events.leadId, type: events.type });
+  await bumpCounters(ctx, inserted);
+  return { accepted: inserted.length, duplicates: batch.length - inserted.length };
+}
+
+/**
+ * Each event's lead id. `leadId`s must be this tenant's leads (422 naming the items otherwise,
+ * never a hint about other tenants); unknown `externalId`s become prospects.
+ */
+async function resolveLeads(ctx: ServiceContext, batch: EventInput[]): Promise<string[]> {
+  const ids = [...new Set(batch.flatMap((e) => (e.leadId ? [e.leadId] : [])))];
+  const externals = [...new Set(batch.flatMap((e) => (!e.leadId && e.externalId ? [e.externalId] : [])))];
+  const known = new Set<string>();
+  if (ids.length) {
+    const rows = await ctx.db
+      .select({ id: leads.id })
+      .from(leads)
+      .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.id, ids), isNull(leads.deletedAt)));
+    for (const r of rows) known.add(r.id);
+    const missing = batch.flatMap((e, i) => (e.leadId && !known.has(e.leadId) ? [{ path: `events[${i}].leadId`, message: 'no such lead' }] : []));
+    if (missing.length) throw new ValidationFailed('Some events name leads that do not exist', missing.slice(0, 50));
+  }
+  const byExternal = new Map<string, string>();
+  if (externals.length) {
+    await ctx.db
+      .insert(leads)
+      .values(externals.map((externalId) => ({ id: newId('lead'), tenantId: ctx.tenantId, externalId, source: 'events' as const, kind: 'prospect' as const })))
+      .onConflictDoNothing();
+    const rows = await ctx.db
+      .select({ id: leads.id, externalId: leads.externalId })
+      .from(leads)
+      .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.externalId, externals)));
+    for (const r of rows) byExternal.set(r.externalId!, r.id);
+  }
+  return batch.map((e) => e.leadId ?? byExternal.get(e.externalId!)!);
+}
+
+async function bumpCounters(ctx: ServiceContext, inserted: Array<{ leadId: string; type: string }>) {
+  if (!inserted.length) return;
+  const perLead = new Map<string, Map<string, number>>();
+  for (const e of inserted) {
+    const types = perLead.get(e.leadId) ?? new Map<string, number>();
+    types.set(e.type, (types.get(e.type) ?? 0) + 1);
+    perLead.set(e.leadId, types);
+  }
+  try {
+    const p = ctx.redis.pipeline();
+    for (const [leadId, types] of perLead) {
+      const key = counterKey(ctx.tenantId, leadId);
+      let total = 0;
+      for (const [type, n] of types) {
+        p.hincrby(key, type, n);
+        total += n;
+      }
+      p.hincrby(key, '_total', total);
+      p.expire(key, COUNTER_TTL_SECONDS);
+    }
+    await p.exec();
+  } catch (err) {
+    // The events are stored; counters catch up on the next rebuild.
+    ctx.logger.warn('event counters not updated (redis unavailable)', { leads: perLead.size, error: (err as Error).name });
+  }
+}
+
+/** Recomputes a lead's counters from Postgres (after a Redis loss, or on demand). */
+export async function rebuildLeadEventCounters(ctx: ServiceContext, leadId: string): Promise<Record<string, number>> {
+  const rows = await ctx.db
+    .select({ type: events.type, n: sql<number>`count(*)::int` })
+    .from(events)
+    .where(and(eq(events.tenantId, ctx.tenantId), eq(events.leadId, leadId)))
+    .groupBy(events.type);
+  const counts: Record<string, number> = Object.fromEntries(rows.map((r) => [r.type, r.n]));
+  const total = rows.reduce((s, r) => s + r.n, 0);
+  const key = counterKey(ctx.tenantId, leadId);
+  const p = ctx.redis.pipeline();
+  p.del(key);
+  if (total) {
+    p.hset(key, { ...counts, _total: total });
+    p.expire(key, COUNTER_TTL_SECONDS);
+  }
+  await p.exec();
+  return { ...counts, _total: total };
+}
+
+export async function leadEventCounters(ctx: ServiceContext, leadId: string): Promise<Record<string, number>> {
+  const raw = (await ctx.redis.hgetall<Record<string, string | number>>(counterKey(ctx.tenantId, leadId))) ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+}
