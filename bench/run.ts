@@ -1,12 +1,13 @@
 /**
  * `npm run bench [suite…]` — runs the benchmarks against a freshly started local product and
- * writes bench/results/<suite>.json. Suites: speed-to-lead. Environment: BENCH_* knobs in each
+ * writes bench/results/<suite>.<postgres mode>.json. Suites: speed-to-lead, events. Environment: BENCH_* knobs in each
  * suite; DATABASE_URL / REDIS_URL to measure against real servers instead of the embedded ones.
  */
 import { startBenchStack, writeResult } from './harness';
+import { benchEvents } from './events';
 import { benchSpeedToLead } from './speed-to-lead';
 
-const SUITES = { 'speed-to-lead': benchSpeedToLead } as const;
+const SUITES = { 'speed-to-lead': benchSpeedToLead, events: benchEvents } as const;
 
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
