@@ -8,6 +8,7 @@ import { ingestEventsRoute } from './events/ingest';
 import { ghlIntegrationRoute } from './integrations/ghl';
 import { leadConsentRoute } from './leads/consent';
 import { notificationRoutes } from './notifications';
+import { routingRoutes } from './routing';
 import { getLeadRoute } from './leads/get';
 import { listLeadsRoute } from './leads/list';
 import { leadLiveRoute } from './leads/live';
@@ -54,6 +55,7 @@ for (const ops of [
   complianceRoutes,
   notificationRoutes,
   ingestEventsRoute,
+  routingRoutes,
 ]) {
   v1.route('/', ops);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RoutingRulesSchema } from '../../intelligence/routing/rules';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM');
 
@@ -63,6 +64,8 @@ export const TenantSettingsSchema = z.object({
       cadenceMinutes: z.array(z.number().int().min(5).max(60 * 24 * 30)).max(6).default([240, 1440, 4320]),
     })
     .prefault({}),
+  /** Ordered alert-routing rules (GET|PUT /v1/routing/rules); none = everyone, least loaded. */
+  routing: z.object({ rules: RoutingRulesSchema.default([]) }).prefault({}),
   /** GHL contact tags that record SMS consent given on a form (first touch needs consent when required). */
   consentTags: z.array(z.string().min(1).max(64)).max(20).default(['sms-consent', 'sms_opt_in']),
 });

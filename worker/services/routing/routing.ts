@@ -1,0 +1,72 @@
+/**
+ * Routing rules as tenant settings, and the decision with its why-log for a given alert. The
+ * preview never moves the round-robin cursor; routing a real alert (the alert path) does.
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { leads, tenants, users } from '../../db/schema';
+import { ValidationFailed } from '../../lib/errors';
+import { routeAlert, type AgentState, type RoutableAlert } from '../../intelligence/routing/route';
+import type { RoutingRule } from '../../intelligence/routing/rules';
+import { audit, withTransaction, type ServiceContext } from '../context';
+import { getTenant, updateTenant } from '../tenants/tenant';
+
+export async function getRoutingRules(ctx: ServiceContext): Promise<RoutingRule[]> {
+  return (await getTenant(ctx)).settings.routing.rules;
+}
+
+export async function putRoutingRules(ctx: ServiceContext, rules: RoutingRule[]): Promise<RoutingRule[]> {
+  const named = [...new Set(rules.flatMap((r) => r.pool.agentIds ?? []))];
+  if (named.length) {
+    const found = await ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.tenantId, ctx.tenantId), inArray(users.id, named), isNull(users.deletedAt)));
+    const known = new Set(found.map((u) => u.id));
+    const issues = rules.flatMap((r, i) => (r.pool.agentIds ?? []).flatMap((id, j) => (known.has(id) ? [] : [{ path: `rules[${i}].pool.agentIds[${j}]`, message: 'no such team member' }])));
+    if (issues.length) throw new ValidationFailed('Some rules name people who are not on the team', issues);
+  }
+  return withTransaction(ctx, async (tx) => {
+    const tenant = await updateTenant(tx, { settings: { routing: { rules } } });
+    await audit(tx, { action: 'routing.rules.updated', targetType: 'tenant', targetId: tx.tenantId, details: { rules: rules.length } });
+    return tenant.settings.routing.rules;
+  });
+}
+
+/** Agents with their live load: open (not closed/lost) leads assigned to them. */
+export async function agentStates(ctx: ServiceContext): Promise<AgentState[]> {
+  const rows = await ctx.db
+    .select({
+      id: users.id,
+      name: users.name,
+      territories: users.territories,
+      skills: users.skills,
+      capacity: users.capacity,
+      paused: users.paused,
+      workingHours: users.workingHours,
+      open: sql<number>`(select count(*)::int from ${leads} l where l.tenant_id = ${users.tenantId} and l.assigned_agent_id = ${users.id} and l.stage not in ('closed','lost') and l.deleted_at is null)`,
+    })
+    .from(users)
+    .where(and(eq(users.tenantId, ctx.tenantId), eq(users.role, 'agent'), isNull(users.deletedAt)));
+  return rows;
+}
+
+export const cursorKey = (tenantId: string, ruleId: string) => `lp:rr:${tenantId}:${ruleId}`;
+
+export async function previewRoute(ctx: ServiceContext, alert: RoutableAlert) {
+  const [tenant] = await ctx.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
+  const [rules, agents] = await Promise.all([getRoutingRules(ctx), agentStates(ctx)]);
+  const cursors: Record<string, number> = {};
+  try {
+    const ids = rules.filter((r) => r.strategy === 'round_robin').map((r) => r.id);
+    if (ids.length) {
+      const values = await ctx.redis.mget<Array<number | null>>(...ids.map((id) => cursorKey(ctx.tenantId, id)));
+      ids.forEach((id, i) => (cursors[id] = Number(values[i] ?? 0)));
+    }
+  } catch {
+    // Redis down: round robin starts from the first agent; the preview still answers.
+  }
+  const started = performance.now();
+  const decision = routeAlert({ alert, rules, agents, cursors, now: new Date(), timeZone: tenant!.timezone });
+  const names = new Map(agents.map((a) => [a.id, a.name]));
+  return { ...decision, agents: decision.agentIds.map((id) => ({ id, name: names.get(id) ?? id })), decisionMs: Math.round((performance.now() - started) * 1000) / 1000 };
+}
