@@ -48,12 +48,24 @@ export function matchesRule(rule: RoutingRule, alert: RoutableAlert): boolean {
   return true;
 }
 
-export function isWorking(agent: AgentState, now: Date, timeZone: string): boolean {
-  if (!agent.workingHours || !Object.keys(agent.workingHours).length) return true;
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+// Building an Intl formatter costs more than a whole decision; one per time zone, reused.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The tenant's local weekday ("tue") and wall-clock time ("14:05") at `now`. */
+export function localClock(now: Date, timeZone: string): { day: string; hhmm: string } {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(now);
   const day = parts.find((p) => p.type === 'weekday')!.value.slice(0, 3).toLowerCase();
-  const hhmm = `${parts.find((p) => p.type === 'hour')!.value}:${parts.find((p) => p.type === 'minute')!.value}`;
-  return (agent.workingHours[day as (typeof DAYS)[number]] ?? []).some(([from, to]) => from <= hhmm && hhmm < to);
+  return { day, hhmm: `${parts.find((p) => p.type === 'hour')!.value}:${parts.find((p) => p.type === 'minute')!.value}` };
+}
+
+export function isWorking(agent: AgentState, clock: { day: string; hhmm: string }): boolean {
+  if (!agent.workingHours || !Object.keys(agent.workingHours).length) return true;
+  return (agent.workingHours[clock.day as (typeof DAYS)[number]] ?? []).some(([from, to]) => from <= clock.hhmm && clock.hhmm < to);
 }
 
 function coversTerritory(agent: AgentState, alert: RoutableAlert): boolean {
@@ -86,7 +98,8 @@ export function routeAlert(input: {
   const active = pool.filter((a) => !a.paused);
   if (active.length < pool.length) why.push(`${pool.length - active.length} paused → ${active.length}`);
   pool = active;
-  const working = pool.filter((a) => isWorking(a, now, timeZone));
+  const clock = localClock(now, timeZone);
+  const working = pool.filter((a) => isWorking(a, clock));
   if (working.length) {
     if (working.length < pool.length) why.push(`${pool.length - working.length} outside working hours → ${working.length}`);
     pool = working;
