@@ -23,6 +23,15 @@ export function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>): 
   const tPos = (nPos + 1) / (nPos + 2);
   const tNeg = 1 / (n - nPos + 2);
   const z = Array.from({ length: n }, (_, i) => logit(scores[i]!));
+  const loss = (a: number, b: number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(1 - 1e-15, Math.max(1e-15, sigmoid(a * z[i]! + b)));
+      const t = labels[i] === 1 ? tPos : tNeg;
+      s -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
+    }
+    return s;
+  };
   let a = 1;
   let b = 0;
   for (let iter = 0; iter < 100; iter++) {
@@ -46,9 +55,13 @@ export function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>): 
     if (Math.abs(det) < 1e-15) break;
     const da = (h11 * g0 - h01 * g1) / det;
     const db = (h00 * g1 - h01 * g0) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+    // Undamped Newton can overshoot on saturated scores: halve the step until the loss drops.
+    const current = loss(a, b);
+    let t = 1;
+    while (t > 1e-6 && loss(a - t * da, b - t * db) > current) t /= 2;
+    a -= t * da;
+    b -= t * db;
+    if (t * (Math.abs(da) + Math.abs(db)) < 1e-10) break;
   }
   return { kind: 'platt', a, b };
 }

