@@ -8,6 +8,7 @@ import { decideTurn, type ConversationState, type TurnDecision } from '../assist
 import { helpReply, optInConfirmation, optOutConfirmation } from '../assistant/templates';
 import type { Persona, ReplyPlan, SellerAssistant } from '../assistant/types';
 import type { ServiceContext } from '../services/context';
+import { raiseAlert } from '../services/alerts/alerts';
 import { assignLead, notifyLeadEvent } from '../services/leads/assign';
 import { leadView, messageView, type LeadRow, type LeadView, type MessageRow, type MessageView } from '../services/leads/view';
 import { attemptDelivery, deliverMessage, type OutboundKind, type OutboundRequest, type OutboundResult } from './outbound';
@@ -199,7 +200,10 @@ async function afterDecision(turn: Turn, lead: LeadRow, decision: TurnDecision) 
   switch (decision.outcome) {
     case 'qualified':
       if (lead.temperature === 'hot') {
-        const assigned = await assignLead(ctx, lead);
+        // The alert is routed by the tenant's rules; a single routed agent gets the lead.
+        const { alert } = await raiseAlert(ctx, { leadId: lead.id, kind: 'hot_lead', reasons: lead.temperatureReasons });
+        const routedTo = alert.assignedAgentIds.length === 1 ? alert.assignedAgentIds[0]! : null;
+        const assigned = routedTo && !lead.assignedAgentId ? await updateLead(ctx, lead.id, { assignedAgentId: routedTo, assignedAt: new Date() }) : await assignLead(ctx, lead);
         await notifyLeadEvent(ctx, assigned, 'hot_lead');
       }
       return;

@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whd',
   consent: 'cns',
   event: 'evt',
+  alert: 'alrt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,3 +1,4 @@
+export * from './alerts';
 export * from './compliance';
 export * from './events';
 export * from './integrations';

@@ -2,6 +2,7 @@ import { newRouter } from '../../lib/router';
 import { listApiKeysRoute } from './api-keys/list';
 import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
+import { alertRoutes } from './alerts';
 import { listAuditRoute } from './audit-log/list';
 import { complianceRoutes } from './compliance';
 import { ingestEventsRoute } from './events/ingest';
@@ -56,6 +57,7 @@ for (const ops of [
   notificationRoutes,
   ingestEventsRoute,
   routingRoutes,
+  alertRoutes,
 ]) {
   v1.route('/', ops);
 }

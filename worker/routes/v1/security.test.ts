@@ -8,10 +8,19 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS, type Permission } from '../../auth/permissions';
 import { ROLES, type Role } from '../../db/schema';
-import { notifications } from '../../db/schema';
+import { alerts, notifications } from '../../db/schema';
 import { json, withDb } from '../../testing/client';
 import { api, memberWithRole, provisionTestTenant, type TestTenant } from '../../testing/factory';
 import { connectGhl, createTestLead, type GhlTenant } from '../../testing/ghl';
+
+/** One alert in the other tenant, raised on its lead. */
+let foreignAlert: Promise<string> | undefined;
+const alertOf = (other: TestTenant) =>
+  (foreignAlert ??= leadOf(other).then(async (leadId) => {
+    const id = `alrt_${crypto.randomUUID().replace(/-/g, '').slice(0, 22).replace(/[0OIl]/g, 'x')}`;
+    await withDb((db) => db.insert(alerts).values({ id, tenantId: other.id, leadId, kind: 'sell', probability: 0.8, reasons: ['test'], dedupeKey: id }));
+    return id;
+  }));
 
 /** One lead in the other tenant, created through its GHL webhook as production does. */
 let foreignLead: Promise<string> | undefined;
@@ -33,6 +42,11 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/leads/{id}/takeover': leadOf,
   '/leads/{id}/release': leadOf,
   '/leads/{id}/consent': leadOf,
+  '/alerts/{id}/routing': alertOf,
+  '/alerts/{id}/ack': alertOf,
+  '/alerts/{id}/claim': alertOf,
+  '/alerts/{id}/dismiss': alertOf,
+  '/alerts/{id}/outcome': alertOf,
   '/notifications/{id}/read': async (other) => {
     // A hot-lead style notification for the other tenant's owner, as the assistant would store it.
     const id = `ntf_${crypto.randomUUID().replace(/-/g, '').slice(0, 22).replace(/[0OIl]/g, 'x')}`;
@@ -45,6 +59,7 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
 const validBodies: Record<string, unknown> = {
   'POST /leads/{id}/messages': { body: 'Hello from another tenant' },
   'POST /leads/{id}/consent': { action: 'granted', method: 'form' },
+  'POST /alerts/{id}/outcome': { converted: true },
 };
 
 let operations: Operation[] = [];

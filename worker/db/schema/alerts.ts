@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { timestamps, ts } from './columns';
+import { leads } from './leads';
+import { tenants, users } from './tenancy';
+
+export const ALERT_STATUSES = ['new', 'delivered', 'acknowledged', 'claimed', 'converted', 'dismissed', 'expired'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/**
+ * An alert: "this lead needs a person now, and here is why". One per lead, kind and window
+ * (the dedupe key), routed once with its why-log, every lifecycle transition timestamped.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    kind: text('kind').notNull(),
+    status: text('status', { enum: ALERT_STATUSES }).notNull().default('new'),
+    probability: real('probability'),
+    reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
+    dedupeKey: text('dedupe_key').notNull(),
+    assignedAgentIds: text('assigned_agent_ids').array().notNull().default(sql`'{}'::text[]`),
+    routing: jsonb('routing').$type<{ ruleId: string; strategy: string; why: string[]; decisionMs?: number }>(),
+    slaMinutes: integer('sla_minutes'),
+    claimedBy: text('claimed_by').references(() => users.id),
+    converted: boolean('converted'),
+    deliveredAt: ts('delivered_at'),
+    acknowledgedAt: ts('acknowledged_at'),
+    claimedAt: ts('claimed_at'),
+    convertedAt: ts('converted_at'),
+    dismissedAt: ts('dismissed_at'),
+    expiredAt: ts('expired_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('alerts_tenant_dedupe_uq').on(t.tenantId, t.dedupeKey),
+    index('alerts_tenant_created_idx').on(t.tenantId, t.createdAt),
+    index('alerts_tenant_status_idx').on(t.tenantId, t.status),
+  ],
+);
