@@ -5,18 +5,13 @@
  * accepted event is counted back in Postgres.
  */
 import { localNeonPool } from '../local/postgres/neon-node';
-import { summarize, type BenchEnv } from './harness';
+import { provisionBenchTenant, summarize, type BenchEnv } from './harness';
 
 export async function benchEvents(env: BenchEnv) {
   const batchSize = Number(process.env.BENCH_EVENT_BATCH ?? 500);
   const clients = Number(process.env.BENCH_EVENT_CLIENTS ?? 4);
   const seconds = Number(process.env.BENCH_EVENT_SECONDS ?? 15);
-  const provision = await fetch(`${env.base}/v1/tenants`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.stack.workerEnv.PLATFORM_ADMIN_TOKEN}` },
-    body: JSON.stringify({ name: 'Events Bench', slug: `ev-${Date.now().toString(36)}`, owner: { email: 'owner@events.test', name: 'Casey Owner', password: 'correct-horse-battery-2026' } }),
-  });
-  const { apiKey, tenant } = (await provision.json()) as { apiKey: string; tenant: { id: string } };
+  const { apiKey, tenantId } = await provisionBenchTenant(env.base, `ev-${Date.now().toString(36)}`);
 
   const types = ['site_visit', 'home_valuation_viewed', 'listing_viewed', 'email_opened', 'mortgage_calculator_used'];
   let seq = 0;
@@ -49,7 +44,7 @@ export async function benchEvents(env: BenchEnv) {
   const pool = localNeonPool(env.stack.databaseUrl, env.stack.wsProxy, 1);
   let stored = 0;
   try {
-    const { rows } = await pool.query('select count(*)::int as n from events where tenant_id = $1', [tenant.id]);
+    const { rows } = await pool.query('select count(*)::int as n from events where tenant_id = $1', [tenantId]);
     stored = rows[0].n;
   } finally {
     await pool.end();

@@ -54,9 +54,10 @@ export async function provisionBenchTenant(base: string, slug = `bench-${Date.no
     body: JSON.stringify({ name: 'Bench Realty', slug, timezone: 'America/Chicago', owner: { email: `owner@${slug}.test`, name: 'Casey Owner', password } }),
   });
   if (res.status !== 201) throw new Error(`provisioning: ${res.status} ${await res.text()}`);
+  const { apiKey, tenant } = (await res.json()) as { apiKey: string; tenant: { id: string } };
   const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: slug, email: `owner@${slug}.test`, password }) });
   const { accessToken } = (await login.json()) as { accessToken: string };
-  return { slug, token: accessToken };
+  return { slug, tenantId: tenant.id, apiKey, token: accessToken };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -1,5 +1,4 @@
 import { except } from 'hono/combine';
-import type { HonoEnv } from './env';
 import { ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
 import { errorResponse, newRouter } from './lib/router';
 import { init, requestContext } from './middleware/init';

@@ -10,7 +10,7 @@ import { consentEvents, messages, notifications, webhookDeliveries } from '../db
 import { env, json, withDb } from '../testing/client';
 import { api, memberWithRole } from '../testing/factory';
 import { contactId, createTestLead, eventually, ghlEvent, ghlTenant, leadByContact, postGhl, sentTo, type GhlTenant } from '../testing/ghl';
-import { roomName } from './room';
+import { roomName } from './rooms';
 
 /** Sends the lead's text and waits until the room has handled it (its reply, if any, is out). */
 async function say(t: GhlTenant, contact: string, body: string, expectReply = true) {

@@ -6,14 +6,15 @@
 import { detectComplianceKeyword } from '../assistant/keywords';
 import { decideTurn, type ConversationState, type TurnDecision } from '../assistant/policy';
 import { helpReply, optInConfirmation, optOutConfirmation } from '../assistant/templates';
-import type { Persona, ReplyPlan, SellerAssistant } from '../assistant/types';
+import type { Persona, ReplyPlan, SellerAssistant, TranscriptMessage } from '../assistant/types';
 import type { ServiceContext } from '../services/context';
 import { raiseAlert } from '../services/alerts/alerts';
-import { assignLead, notifyLeadEvent } from '../services/leads/assign';
+import { assignLead, assignLeadTo, notifyLeadEvent } from '../services/leads/assign';
 import { leadView, messageView, type LeadRow, type LeadView, type MessageRow, type MessageView } from '../services/leads/view';
 import { attemptDelivery, deliverMessage, type OutboundKind, type OutboundRequest, type OutboundResult } from './outbound';
 import {
   conversationStateOf,
+  countBotMessage,
   currentConsent,
   loadLead,
   loadMessage,
@@ -108,7 +109,7 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
 
   let reply: OutboundResult | undefined;
   if (decision.plan && isLatest) {
-    reply = await say(turn, lead, next, decision.plan, {
+    reply = await say(turn, lead, next, decision.plan, history, {
       kind: 'reply',
       idempotencyKey: `reply:${input.messageId}`,
       inReplyTo: input.messageId,
@@ -158,6 +159,8 @@ async function say(
   lead: LeadRow,
   state: ConversationState,
   plan: ReplyPlan,
+  /** The transcript the turn already loaded; proactive messages load their own. */
+  history: TranscriptMessage[] | null,
   meta: { kind: OutboundKind; idempotencyKey: string; inReplyTo?: string; replyToReceivedAt?: number },
 ): Promise<OutboundResult> {
   const { ctx, tenant, persona } = turn;
@@ -165,7 +168,7 @@ async function say(
     plan,
     persona,
     qualification: state.qualification,
-    history: await loadTranscript(ctx, lead.id),
+    history: history ?? (await loadTranscript(ctx, lead.id)),
     facts: { brand: tenant.name, assistantName: persona.name },
     leadFirstName: lead.name?.split(/\s+/)[0] ?? null,
   });
@@ -182,8 +185,7 @@ async function say(
   });
   if (result.outcome === 'sent' || result.outcome === 'deferred') {
     // The first message carries the AI disclosure; count only messages that are on their way.
-    const fresh = conversationStateOf((await loadLead(ctx, lead.id)) ?? lead);
-    await saveConversationState(ctx, lead.id, { ...fresh, outboundCount: fresh.outboundCount + 1 });
+    await countBotMessage(ctx, lead.id);
   }
   return result;
 }
@@ -200,15 +202,15 @@ async function afterDecision(turn: Turn, lead: LeadRow, decision: TurnDecision) 
   switch (decision.outcome) {
     case 'qualified':
       if (lead.temperature === 'hot') {
-        // The alert is routed by the tenant's rules; a single routed agent gets the lead.
+        // The alert is routed by the tenant's rules; a single routed agent gets the lead, a broadcast waits for the first claim.
         const { alert } = await raiseAlert(ctx, { leadId: lead.id, kind: 'hot_lead', reasons: lead.temperatureReasons });
         const routedTo = alert.assignedAgentIds.length === 1 ? alert.assignedAgentIds[0]! : null;
-        const assigned = routedTo && !lead.assignedAgentId ? await updateLead(ctx, lead.id, { assignedAgentId: routedTo, assignedAt: new Date() }) : await assignLead(ctx, lead);
+        const assigned = routedTo ? await assignLeadTo(ctx, lead, routedTo) : lead;
         await notifyLeadEvent(ctx, assigned, 'hot_lead');
       }
       return;
     case 'human_requested': {
-      const assigned = await assignLead(ctx, lead);
+      const assigned = await assignLead(ctx, lead, 'human_requested');
       await notifyLeadEvent(ctx, assigned, 'human_requested');
       return;
     }
@@ -228,7 +230,7 @@ export async function handleFollowUp(ctx: ServiceContext, ports: RoomPorts, assi
   const state = conversationStateOf(lead);
   if (state.expecting === null) return { handled: 'ignored' as const };
   const since = lead.lastInboundAt?.toISOString() ?? 'none';
-  const result = await say(turn, lead, state, { kind: 'follow_up', question: state.expecting, attempt }, { kind: 'follow_up', idempotencyKey: `followup:${lead.id}:${since}:${attempt}` });
+  const result = await say(turn, lead, state, { kind: 'follow_up', question: state.expecting, attempt }, null, { kind: 'follow_up', idempotencyKey: `followup:${lead.id}:${since}:${attempt}` });
   const cadence = turn.tenant.settings.followUps.cadenceMinutes;
   if (result.outcome !== 'failed' && attempt < cadence.length) {
     await ports.scheduleFollowUp(new Date(Date.now() + cadence[attempt]! * 60_000), attempt + 1);
@@ -246,7 +248,7 @@ export async function handleFirstTouch(ctx: ServiceContext, ports: RoomPorts, as
   const state = conversationStateOf(lead);
   const question = state.expecting ?? 'motivation';
   await saveConversationState(ctx, lead.id, { ...state, expecting: question, stage: state.stage === 'new' ? 'q1' : state.stage });
-  const result = await say(turn, lead, state, { kind: 'first_touch', question }, { kind: 'first_touch', idempotencyKey: `first_touch:${lead.id}` });
+  const result = await say(turn, lead, state, { kind: 'first_touch', question }, null, { kind: 'first_touch', idempotencyKey: `first_touch:${lead.id}` });
   const cadence = turn.tenant.settings.followUps.cadenceMinutes;
   if ((result.outcome === 'sent' || result.outcome === 'deferred') && cadence.length) {
     const base = result.outcome === 'deferred' ? result.until.getTime() : Date.now();

@@ -93,7 +93,7 @@ export async function attemptDelivery(ctx: ServiceContext, tenant: TenantProfile
   const kind = (message.kind ?? 'reply') as OutboundKind;
   const now = new Date();
 
-  const blocked = await suppressionReason(ctx, tenant, lead, kind, now);
+  const blocked = await suppressionReason(ctx, tenant, lead, kind);
   if (blocked) return { outcome: 'suppressed', message: await setStatus(ctx, message.id, 'suppressed', { error: blocked }) };
 
   if (PROACTIVE.has(kind)) {
@@ -163,7 +163,7 @@ export async function attemptDelivery(ctx: ServiceContext, tenant: TenantProfile
   }
 }
 
-async function suppressionReason(ctx: ServiceContext, tenant: TenantProfile, lead: LeadRow, kind: OutboundKind, _now: Date): Promise<string | null> {
+async function suppressionReason(ctx: ServiceContext, tenant: TenantProfile, lead: LeadRow, kind: OutboundKind): Promise<string | null> {
   if (lead.deletedAt) return 'lead_deleted';
   if (lead.optedOut && !ALLOWED_WHEN_OPTED_OUT.has(kind)) return 'opted_out';
   if (kind === 'opt_out_confirmation' || kind === 'help') return null;

@@ -249,7 +249,3 @@ export class ConversationRoom extends DurableObject<Env> {
     else await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
   }
 }
-
-export function roomName(tenantId: string, leadId: string) {
-  return `${tenantId}:${leadId}`;
-}

@@ -119,6 +119,16 @@ export async function saveConversationState(ctx: ServiceContext, leadId: string,
   return row!;
 }
 
+/** One more bot message on its way: an in-place increment, not a rewrite of the lead's answers. */
+export async function countBotMessage(ctx: ServiceContext, leadId: string) {
+  await ctx.db
+    .update(leads)
+    .set({
+      conversationState: sql`jsonb_set(coalesce(${leads.conversationState}, '{}'::jsonb), '{outboundCount}', to_jsonb(coalesce((${leads.conversationState}->>'outboundCount')::int, 0) + 1))`,
+    })
+    .where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.id, leadId)));
+}
+
 export async function updateLead(ctx: ServiceContext, leadId: string, set: Partial<typeof leads.$inferInsert>) {
   const [row] = await ctx.db
     .update(leads)

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps, ts } from './columns';
 import { leads } from './leads';
-import { tenants, users } from './tenancy';
+import { tenantRef, users } from './tenancy';
 
 export const ALERT_STATUSES = ['new', 'delivered', 'acknowledged', 'claimed', 'converted', 'dismissed', 'expired'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
@@ -15,9 +15,7 @@ export const alerts = pgTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     leadId: text('lead_id')
       .notNull()
       .references(() => leads.id),

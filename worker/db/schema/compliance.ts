@@ -1,7 +1,7 @@
 import { index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
 import { leads } from './leads';
-import { tenants } from './tenancy';
+import { tenantRef } from './tenancy';
 
 /**
  * The consent ledger: append-only, one row per grant or revocation — when, how (method, source,
@@ -11,9 +11,7 @@ export const consentEvents = pgTable(
   'consent_events',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     leadId: text('lead_id').references(() => leads.id),
     phone: text('phone'),
     action: text('action', { enum: ['granted', 'revoked'] }).notNull(),
@@ -35,9 +33,7 @@ export const consentEvents = pgTable(
 export const doNotContact = pgTable(
   'do_not_contact',
   {
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     phone: text('phone').notNull(),
     reason: text('reason'),
     addedBy: text('added_by'),

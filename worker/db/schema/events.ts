@@ -1,7 +1,7 @@
 import { index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
 import { leads } from './leads';
-import { tenants } from './tenancy';
+import { tenantRef } from './tenancy';
 
 /**
  * Behavioural events (site visits, valuation requests, email opens, listing views…), durable
@@ -13,9 +13,7 @@ export const events = pgTable(
   'events',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     leadId: text('lead_id')
       .notNull()
       .references(() => leads.id),

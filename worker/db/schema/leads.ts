@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps, ts } from './columns';
-import { tenants, users } from './tenancy';
+import { tenantRef, users } from './tenancy';
 
 export const LEAD_STAGES = ['new', 'q1', 'q2', 'q3', 'q4', 'qualified', 'appointment', 'contract', 'closed', 'lost'] as const;
 export const BOT_STATES = ['active', 'paused', 'human', 'done'] as const;
@@ -17,9 +17,7 @@ export const leads = pgTable(
   'leads',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     /** The CRM's id for the contact (GHL contactId), unique per tenant. */
     externalId: text('external_id'),
     source: text('source', { enum: ['ghl', 'api', 'events'] }).notNull(),
@@ -87,9 +85,7 @@ export const messages = pgTable(
   'messages',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     leadId: text('lead_id')
       .notNull()
       .references(() => leads.id),
@@ -131,9 +127,7 @@ export const notifications = pgTable(
   'notifications',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: tenantRef(),
     userId: text('user_id').references(() => users.id),
     leadId: text('lead_id').references(() => leads.id),
     kind: text('kind').notNull(),

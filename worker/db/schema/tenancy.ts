@@ -15,6 +15,12 @@ export const tenants = pgTable('tenants', {
   ...timestamps,
 });
 
+/** The owning tenant: every tenant-scoped table starts with it, and every query filters on it. */
+export const tenantRef = () =>
+  text('tenant_id')
+    .notNull()
+    .references(() => tenants.id);
+
 export const users = pgTable(
   'users',
   {

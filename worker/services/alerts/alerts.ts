@@ -5,12 +5,11 @@
  * routed to them and unrouted ones; managers see all.
  */
 import { and, arrayContains, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { alerts, leads, tenants, type AlertStatus } from '../../db/schema';
+import { alerts, leads, type AlertStatus } from '../../db/schema';
 import { Conflict, NotFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { routeAlert } from '../../intelligence/routing/route';
 import type { ServiceContext } from '../context';
-import { agentStates, cursorKey, getRoutingRules } from '../routing/routing';
+import { decideRoute, routableLead } from '../routing/routing';
 
 type AlertRow = typeof alerts.$inferSelect;
 
@@ -62,32 +61,13 @@ export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promis
 
 async function routeStoredAlert(ctx: ServiceContext, alert: AlertRow): Promise<AlertRow> {
   const [lead] = await ctx.db.select().from(leads).where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.id, alert.leadId))).limit(1);
-  const [tenant] = await ctx.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
-  const [rules, agents] = await Promise.all([getRoutingRules(ctx), agentStates(ctx)]);
-  const cursors: Record<string, number> = {};
-  for (const r of rules.filter((r) => r.strategy === 'round_robin')) {
-    try {
-      // Claim a turn atomically: concurrent alerts never get the same round-robin position.
-      cursors[r.id] = Number(await ctx.redis.incr(cursorKey(ctx.tenantId, r.id))) - 1;
-    } catch {
-      cursors[r.id] = 0;
-    }
-  }
-  const started = performance.now();
-  const decision = routeAlert({
-    alert: { kind: alert.kind, probability: alert.probability, temperature: lead?.temperature ?? null, postalCode: lead?.postalCode, city: lead?.city, state: lead?.state },
-    rules,
-    agents,
-    cursors,
-    now: new Date(),
-    timeZone: tenant!.timezone,
-  });
+  const { decision, decisionMs } = await decideRoute(ctx, { ...routableLead(lead), kind: alert.kind, probability: alert.probability }, 'advance');
   const [routed] = await ctx.db
     .update(alerts)
     .set({
       assignedAgentIds: decision.agentIds,
       slaMinutes: decision.slaMinutes,
-      routing: { ruleId: decision.ruleId, strategy: decision.strategy, why: decision.why, decisionMs: Math.round((performance.now() - started) * 1000) / 1000 },
+      routing: { ruleId: decision.ruleId, strategy: decision.strategy, why: decision.why, decisionMs },
       updatedAt: sql`now()`,
     })
     .where(eq(alerts.id, alert.id))

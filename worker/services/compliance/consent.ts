@@ -9,7 +9,7 @@ import { ValidationFailed } from '../../lib/errors';
 import { recordConsent } from '../../conversations/store';
 import { audit, withTransaction, type ServiceContext } from '../context';
 import { findLead } from '../leads/leads';
-import { roomFor } from '../webhooks/ghl';
+import { roomFor } from '../../conversations/rooms';
 
 type ConsentRow = typeof consentEvents.$inferSelect;
 

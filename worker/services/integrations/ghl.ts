@@ -1,5 +1,5 @@
 import { Ratelimit } from '@upstash/ratelimit';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { encryptionKey } from '../../auth/keys';
 import type { HttpDatabase } from '../../db/client';
 import { ghlConnections } from '../../db/schema';
@@ -79,8 +79,12 @@ export async function tenantForLocation(db: Db | HttpDatabase, locationId: strin
   return tenantId;
 }
 
+/** Status for the admin screen, written at most once a minute: not one write per delivery on one hot row. */
 export async function touchWebhook(db: Db, tenantId: string) {
-  await db.update(ghlConnections).set({ lastWebhookAt: sql`now()` }).where(eq(ghlConnections.tenantId, tenantId));
+  await db
+    .update(ghlConnections)
+    .set({ lastWebhookAt: sql`now()` })
+    .where(and(eq(ghlConnections.tenantId, tenantId), or(isNull(ghlConnections.lastWebhookAt), lt(ghlConnections.lastWebhookAt, sql`now() - interval '1 minute'`))));
 }
 
 export async function recordGhlSend(ctx: ServiceContext, error: string | null) {

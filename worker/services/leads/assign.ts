@@ -1,40 +1,30 @@
 /**
- * Hand-off of a lead to a person: the agent with the most room (territory match first), and a
- * stored notification for them. The intelligence engine's routing rules replace the choice of
- * agent; the notification becomes an alert delivered live.
+ * Hand-off of a lead to a person, chosen by the tenant's routing rules (the same decision alerts
+ * get), and a stored notification for them.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { leads, notifications, users } from '../../db/schema';
 import { newId } from '../../lib/ids';
 import type { ServiceContext } from '../context';
+import { decideRoute, routableLead } from '../routing/routing';
 import type { LeadRow } from './view';
 
-
-
-export async function assignLead(ctx: ServiceContext, lead: LeadRow): Promise<LeadRow> {
-  if (lead.assignedAgentId) return lead;
-  const agents = await ctx.db
-    .select({
-      id: users.id,
-      territories: users.territories,
-      capacity: users.capacity,
-      open: sql<number>`(select count(*)::int from ${leads} l where l.tenant_id = ${users.tenantId} and l.assigned_agent_id = ${users.id} and l.stage not in ('closed','lost'))`,
-    })
-    .from(users)
-    .where(and(eq(users.tenantId, ctx.tenantId), eq(users.role, 'agent'), eq(users.paused, false), isNull(users.deletedAt)));
-  if (!agents.length) return lead;
-  const place = [lead.postalCode, lead.city, lead.state].filter(Boolean).map((p) => p!.toLowerCase());
-  const ranked = agents
-    .map((a) => ({ ...a, local: a.territories.some((t) => place.includes(t.toLowerCase())), room: a.capacity - a.open }))
-    .sort((a, b) => Number(b.local) - Number(a.local) || Number(b.room > 0) - Number(a.room > 0) || a.open - b.open || a.id.localeCompare(b.id));
-  const chosen = ranked[0]!;
-  // Only assign if nobody did in the meantime (an agent's takeover, another turn).
+/** Gives the lead to `agentId` unless someone got it in the meantime (a takeover, another turn). */
+export async function assignLeadTo(ctx: ServiceContext, lead: LeadRow, agentId: string): Promise<LeadRow> {
   const [row] = await ctx.db
     .update(leads)
-    .set({ assignedAgentId: chosen.id, assignedAt: sql`now()`, updatedAt: sql`now()` })
+    .set({ assignedAgentId: agentId, assignedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.id, lead.id), isNull(leads.assignedAgentId)))
     .returning();
   return row ?? lead;
+}
+
+/** Routes an unassigned lead (first of the chosen agents on a broadcast rule); no one available → unchanged. */
+export async function assignLead(ctx: ServiceContext, lead: LeadRow, kind: string): Promise<LeadRow> {
+  if (lead.assignedAgentId) return lead;
+  const { decision } = await decideRoute(ctx, { ...routableLead(lead), kind }, 'advance');
+  const agentId = decision.agentIds[0];
+  return agentId ? assignLeadTo(ctx, lead, agentId) : lead;
 }
 
 const NOTICE = {

@@ -7,7 +7,7 @@ import { and, desc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { leads, messages } from '../../db/schema';
 import { Conflict, DependencyUnavailable, NotFound } from '../../lib/errors';
 import type { ServiceContext } from '../context';
-import { roomFor } from '../webhooks/ghl';
+import { roomFor } from '../../conversations/rooms';
 import { leadView, messageView, type LeadRow } from './view';
 
 export interface LeadFilters {

@@ -50,23 +50,40 @@ export async function agentStates(ctx: ServiceContext): Promise<AgentState[]> {
   return rows;
 }
 
+/** What routing reads from a lead: its temperature and where the property is. */
+export function routableLead(lead: { temperature: 'hot' | 'warm' | 'cold' | null; postalCode: string | null; city: string | null; state: string | null } | undefined) {
+  return { temperature: lead?.temperature ?? null, postalCode: lead?.postalCode ?? null, city: lead?.city ?? null, state: lead?.state ?? null };
+}
+
 export const cursorKey = (tenantId: string, ruleId: string) => `lp:rr:${tenantId}:${ruleId}`;
 
-export async function previewRoute(ctx: ServiceContext, alert: RoutableAlert) {
+/**
+ * The routing decision for an alert against the tenant's rules and its agents' live load.
+ * `advance` claims round-robin turns atomically (INCR), so concurrent alerts never share a
+ * position; `peek` reads the cursors without moving them (previews). Redis down: round robin
+ * starts from the first agent and the decision still stands.
+ */
+export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cursorMode: 'advance' | 'peek') {
   const [tenant] = await ctx.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
   const [rules, agents] = await Promise.all([getRoutingRules(ctx), agentStates(ctx)]);
   const cursors: Record<string, number> = {};
+  const ids = rules.filter((r) => r.strategy === 'round_robin').map((r) => r.id);
   try {
-    const ids = rules.filter((r) => r.strategy === 'round_robin').map((r) => r.id);
-    if (ids.length) {
+    if (cursorMode === 'advance') for (const id of ids) cursors[id] = Number(await ctx.redis.incr(cursorKey(ctx.tenantId, id))) - 1;
+    else if (ids.length) {
       const values = await ctx.redis.mget<Array<number | null>>(...ids.map((id) => cursorKey(ctx.tenantId, id)));
       ids.forEach((id, i) => (cursors[id] = Number(values[i] ?? 0)));
     }
   } catch {
-    // Redis down: round robin starts from the first agent; the preview still answers.
+    for (const id of ids) cursors[id] ??= 0;
   }
   const started = performance.now();
   const decision = routeAlert({ alert, rules, agents, cursors, now: new Date(), timeZone: tenant!.timezone });
+  return { decision, agents, decisionMs: Math.round((performance.now() - started) * 1000) / 1000 };
+}
+
+export async function previewRoute(ctx: ServiceContext, alert: RoutableAlert) {
+  const { decision, agents, decisionMs } = await decideRoute(ctx, alert, 'peek');
   const names = new Map(agents.map((a) => [a.id, a.name]));
-  return { ...decision, agents: decision.agentIds.map((id) => ({ id, name: names.get(id) ?? id })), decisionMs: Math.round((performance.now() - started) * 1000) / 1000 };
+  return { ...decision, agents: decision.agentIds.map((id) => ({ id, name: names.get(id) ?? id })), decisionMs };
 }

@@ -6,7 +6,7 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Redis } from '@upstash/redis';
 import type { Config } from '../../config';
-import { roomName } from '../../conversations/room';
+import { roomFor } from '../../conversations/rooms';
 import { webhookDeliveries } from '../../db/schema';
 import type { Database, HttpDatabase } from '../../db/client';
 import { BadRequest, Misconfigured, ServiceError, Unauthorized } from '../../lib/errors';
@@ -16,8 +16,7 @@ import { ghlDedupeKey, parseGhlEvent, smsDoNotDisturb, type ParsedGhlEvent } fro
 import { isFreshTimestamp, verifyGhlSignature } from '../../providers/ghl/signature';
 import { openSystemContext } from '../clients';
 import type { ServiceContext } from '../context';
-import { recordConsent } from '../../conversations/store';
-import { loadTenantProfile } from '../../conversations/store';
+import { loadTenantProfile, recordConsent } from '../../conversations/store';
 import { tenantForLocation, touchWebhook } from '../integrations/ghl';
 import { leadByExternalId, markContactDeleted, recordOpportunityStatus, storeInboundMessage, upsertContact, type ContactFacts } from '../leads/contacts';
 import { enforceLimit } from '../ratelimit';
@@ -222,11 +221,6 @@ function contactFacts(
 ): ContactFacts {
   const name = e.name ?? ([e.firstName, e.lastName].filter(Boolean).join(' ') || undefined);
   return { externalId: e.id, name, phone: e.phone, email: e.email, street: e.address1, city: e.city, state: e.state, postalCode: e.postalCode, tags: e.tags, dnd };
-}
-
-export function roomFor(ctx: ServiceContext, leadId: string) {
-  if (!ctx.rooms) return null;
-  return ctx.rooms.get(ctx.rooms.idFromName(roomName(ctx.tenantId, leadId)));
 }
 
 /** Deliveries a crash or an outage left unprocessed, oldest first (the redrive job's work list). */

@@ -20,7 +20,3 @@ export async function inProcessingLane<T>(work: () => Promise<T>): Promise<T> {
     waiting.shift()?.();
   }
 }
-
-export function laneDepth() {
-  return { inFlight, waiting: waiting.length };
-}

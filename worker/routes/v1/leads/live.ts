@@ -2,7 +2,7 @@ import { WEBSOCKET_PROTOCOL, authenticate, requirePermission } from '../../../mi
 import { ServiceError } from '../../../lib/errors';
 import { newRouter, serviceContext } from '../../../lib/router';
 import { findLead } from '../../../services/leads/leads';
-import { roomFor } from '../../../services/webhooks/ghl';
+import { roomFor } from '../../../conversations/rooms';
 
 /**
  * GET /v1/leads/:id/live — a WebSocket of the lead's conversation as it happens
