@@ -21,6 +21,10 @@ export const ID_PREFIXES = {
   consent: 'cns',
   event: 'evt',
   alert: 'alrt',
+  modelVersion: 'mdl',
+  training: 'trn',
+  outboundDelivery: 'owh',
+  ticket: 'tkt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

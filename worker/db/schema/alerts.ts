@@ -27,6 +27,14 @@ export const alerts = pgTable(
     assignedAgentIds: text('assigned_agent_ids').array().notNull().default(sql`'{}'::text[]`),
     routing: jsonb('routing').$type<{ ruleId: string; strategy: string; why: string[]; decisionMs?: number }>(),
     slaMinutes: integer('sla_minutes'),
+    /** The model version and feature row behind the probability: what an outcome trains on. */
+    modelVersion: text('model_version'),
+    features: jsonb('features').$type<Record<string, string | number | null>>(),
+    /** SLA ladder: 0 = first assignment, 1 = next agent, 2 = manager. */
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    escalatedAt: ts('escalated_at'),
+    /** An alert nobody settles by then becomes expired. */
+    expiresAt: ts('expires_at'),
     claimedBy: text('claimed_by').references(() => users.id),
     converted: boolean('converted'),
     deliveredAt: ts('delivered_at'),
@@ -41,5 +49,6 @@ export const alerts = pgTable(
     uniqueIndex('alerts_tenant_dedupe_uq').on(t.tenantId, t.dedupeKey),
     index('alerts_tenant_created_idx').on(t.tenantId, t.createdAt),
     index('alerts_tenant_status_idx').on(t.tenantId, t.status),
+    index('alerts_open_expiry_idx').on(t.status, t.expiresAt),
   ],
 );

@@ -60,6 +60,12 @@ export const leads = pgTable(
     opportunityStatus: text('opportunity_status'),
     /** Opaque DO bookkeeping (answeredAt per field, expecting) so a room can be rebuilt from Postgres. */
     conversationState: jsonb('conversation_state').$type<Record<string, unknown>>(),
+    /** 0–100 from conversation + behaviour + fit (services/scoring), with the signals it saw. */
+    leadScore: integer('lead_score'),
+    signals: jsonb('signals').$type<Array<{ type: string; category: string; strength: number; confidence: number; evidence: string }>>().notNull().default([]),
+    scoredAt: ts('scored_at'),
+    /** Newest behavioural event received: the scoring job rescores leads where this is after scored_at. */
+    lastEventAt: ts('last_event_at'),
     deletedAt: ts('deleted_at'),
     ...timestamps,
   },
@@ -70,6 +76,7 @@ export const leads = pgTable(
     index('leads_tenant_temperature_idx').on(t.tenantId, t.temperature),
     index('leads_tenant_agent_idx').on(t.tenantId, t.assignedAgentId),
     index('leads_tenant_phone_idx').on(t.tenantId, t.phone),
+    index('leads_last_event_idx').on(t.lastEventAt),
   ],
 );
 

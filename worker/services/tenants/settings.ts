@@ -57,7 +57,40 @@ export const TenantSettingsSchema = z.object({
       signature: z.string().max(80).default(''),
     })
     .prefault({}),
+  /** An alert is raised when a model's probability reaches this (PRODUCT.md §3.4: default 0.5). */
   alertThreshold: z.number().min(0.05).max(0.99).default(0.5),
+  alerting: z
+    .object({
+      /** One alert per lead and kind within this many hours. */
+      windowHours: z.number().int().min(1).max(24 * 30).default(24),
+      /** An alert nobody settles within this many hours becomes expired. */
+      expireAfterHours: z.number().int().min(1).max(24 * 60).default(72),
+    })
+    .prefault({}),
+  /** When SLA clocks run (tenant time zone): an alert raised at night escalates from the next opening. */
+  businessHours: z
+    .object({
+      start: hhmm.default('08:00'),
+      end: hhmm.default('20:00'),
+      /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+      days: z.array(z.number().int().min(1).max(7)).min(1).max(7).default([1, 2, 3, 4, 5, 6]),
+    })
+    .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
+    .prefault({}),
+  /** Signal thresholds (intelligence/signals); any subset overrides the defaults. */
+  signalThresholds: z
+    .object({
+      listingViewSpikeRatio: z.number().min(1).max(50),
+      listingViewMinimum: z.number().int().min(1).max(1000),
+      emailEngagementMinimum: z.number().int().min(1).max(1000),
+      returnVisitDays: z.number().int().min(1).max(14),
+      equityMilestonePct: z.number().min(0.05).max(1),
+      rateDropPoints: z.number().min(0.05).max(10),
+      tenureYears: z.number().min(0.5).max(50),
+      nearbyActivityMinimum: z.number().int().min(1).max(1000),
+    })
+    .partial()
+    .default({}),
   followUps: z
     .object({
       /** Minutes of lead silence before each automated follow-up (then the bot stops). */
