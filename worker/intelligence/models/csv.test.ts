@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from './csv';
+import { parseCsv, parseCsvHeader } from './csv';
 
 describe('parseCsv', () => {
   it('handles quoted commas, embedded newlines, escaped quotes and CRLF', () => {
@@ -39,5 +39,12 @@ describe('parseCsv', () => {
       { x: '2', y: '3' },
     ]);
     expect(r.lines).toEqual([3, 4]);
+  });
+
+  it('reads the header alone, reporting duplicates and a broken header line', () => {
+    expect(parseCsvHeader('\n\n a ,"b,c"\n1,2\n"never closed')).toEqual({ header: ['a', 'b,c'], errors: [] });
+    expect(parseCsvHeader('x,y,x\n1,2,3').errors).toEqual([{ line: 1, message: 'duplicate header "x"' }]);
+    expect(parseCsvHeader('"x,y\n1,2').errors[0]!.message).toMatch(/header: unterminated/);
+    expect(parseCsvHeader('')).toEqual({ header: [], errors: [] });
   });
 });

@@ -116,17 +116,10 @@ export function parseCsv(text: string): CsvParseResult {
     // Blank lines (typically the final newline) carry no record.
     if (isBlank(rec)) continue;
     if (!haveHeader) {
-      if (rec.error !== undefined) {
-        errors.push({ line: rec.line, message: `header: ${rec.error}` });
-        return { header, rows, lines, errors };
-      }
-      const seen = new Set<string>();
-      for (const name of rec.fields) {
-        const h = name.trim();
-        if (seen.has(h)) errors.push({ line: rec.line, message: `duplicate header "${h}"` });
-        seen.add(h);
-        header.push(h);
-      }
+      const h = readHeader(rec);
+      errors.push(...h.errors);
+      if (rec.error !== undefined) return { header, rows, lines, errors };
+      header.push(...h.header);
       haveHeader = true;
       continue;
     }
@@ -147,4 +140,25 @@ export function parseCsv(text: string): CsvParseResult {
     lines.push(rec.line);
   }
   return { header, rows, lines, errors };
+}
+
+function readHeader(rec: RawRecord): { header: string[]; errors: CsvError[] } {
+  if (rec.error !== undefined) return { header: [], errors: [{ line: rec.line, message: `header: ${rec.error}` }] };
+  const header = rec.fields.map((f) => f.trim());
+  const errors: CsvError[] = [];
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (seen.has(h)) errors.push({ line: rec.line, message: `duplicate header "${h}"` });
+    seen.add(h);
+  }
+  return { header, errors };
+}
+
+/**
+ * The header record alone (the first non-blank record), without reading the rest: lets an
+ * upload be checked for its columns before the whole file is parsed.
+ */
+export function parseCsvHeader(text: string): { header: string[]; errors: CsvError[] } {
+  for (const rec of records(text)) if (!isBlank(rec)) return readHeader(rec);
+  return { header: [], errors: [] };
 }

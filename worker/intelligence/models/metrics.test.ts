@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, auc, brier, ece, logLoss } from './metrics';
+import { accuracy, auc, brier, ece, logLoss, precisionAt } from './metrics';
 
 describe('metrics against hand-computed values', () => {
   it('AUC counts ties between a positive and a negative as one half', () => {
@@ -26,5 +26,11 @@ describe('metrics against hand-computed values', () => {
 
   it('accuracy at 0.5 (0.5 itself predicts the positive class)', () => {
     expect(accuracy([0.5, 0.49, 0.7, 0.1], [1, 1, 0, 0])).toBe(0.5);
+  });
+
+  it('precision at a threshold counts only the rows that reach it', () => {
+    // flagged at 0.6: 0.6 (y1), 0.9 (y0), 0.7 (y1) → 2/3; nothing reaches 0.95
+    expect(precisionAt([0.6, 0.9, 0.1, 0.7, 0.59], [1, 0, 1, 1, 1], 0.6)).toBeCloseTo(2 / 3, 12);
+    expect(precisionAt([0.2, 0.3], [1, 0], 0.95)).toBeNaN();
   });
 });

@@ -8,6 +8,8 @@
  *   (1.0 falls in the last bin): Σ_b (n_b / N) · |mean(p in b) − mean(y in b)|. Empty bins count 0.
  * - accuracy: predicted class is 1 when p ≥ 0.5.
  * - logLoss: mean negative log-likelihood, probabilities clipped to [1e-15, 1 − 1e-15].
+ * - precisionAt(t): of the rows scored p ≥ t (the ones that would raise an alert), the share
+ *   that are positive. NaN when no row reaches t.
  */
 
 export interface BinaryMetrics {
@@ -72,6 +74,17 @@ export function accuracy(p: ArrayLike<number>, y: ArrayLike<number>, threshold =
   let ok = 0;
   for (let i = 0; i < p.length; i++) if ((p[i]! >= threshold ? 1 : 0) === y[i]) ok++;
   return ok / p.length;
+}
+
+export function precisionAt(p: ArrayLike<number>, y: ArrayLike<number>, threshold: number): number {
+  let flagged = 0;
+  let hits = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i]! < threshold) continue;
+    flagged++;
+    hits += y[i] === 1 ? 1 : 0;
+  }
+  return flagged === 0 ? Number.NaN : hits / flagged;
 }
 
 export function logLoss(p: ArrayLike<number>, y: ArrayLike<number>): number {

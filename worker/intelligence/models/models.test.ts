@@ -4,9 +4,9 @@ import { calibrate, fitIsotonic, fitPlatt } from './calibration';
 import { ProtectedAttributeError, fitEncoder, isProtectedAttribute } from './features';
 import { fitGbt, gbtLogit } from './gbt';
 import { fitLogistic } from './logistic';
-import { auc, ece } from './metrics';
+import { auc, ece, precisionAt } from './metrics';
 import { seededRandom, sigmoid } from './random';
-import { loadModel, predict, trainModel } from './train';
+import { loadModel, predict, trainModel, trainModelAsync, type TrainStep } from './train';
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
@@ -149,6 +149,25 @@ describe('trainModel / predict', () => {
       for (const row of rows.slice(0, 50)) expect(predict(restored, row)).toEqual(predict(model, row));
     });
   }
+
+  it('async training reports every fold, yields between them, and matches the synchronous run', async () => {
+    const opts = { label: 'Converted', exclude: ['Lead Id'], kind: 'logistic' as const, folds: 4, seed: 5 };
+    const steps: TrainStep[] = [];
+    let ticks = 0;
+    const async = await trainModelAsync(rows, opts, async (step) => {
+      steps.push(step);
+      await Promise.resolve();
+      ticks++;
+    });
+    expect(steps.map((s) => `${s.foldsDone}/${s.foldsTotal} ${s.phase}`)).toEqual(['1/4 cross-validation', '2/4 cross-validation', '3/4 cross-validation', '4/4 final-fit', '4/4 done']);
+    expect(ticks).toBe(5);
+    const sync = trainModel(rows, opts);
+    expect(JSON.stringify(async.model)).toBe(JSON.stringify(sync.model));
+    // The out-of-fold scores are the ones the reported metrics were computed from.
+    expect(auc(async.outOfFold.scores, async.outOfFold.labels)).toBe(async.metrics.auc);
+    expect(async.outOfFold.scores).toHaveLength(rows.length);
+    expect(precisionAt(async.outOfFold.scores, async.outOfFold.labels, 0.5)).toBeGreaterThan(0.5);
+  });
 
   it('is deterministic for a given seed', () => {
     const a = trainModel(rows, { label: 'Converted', exclude: ['Lead Id'], kind: 'gbt', folds: 3, seed: 4 });

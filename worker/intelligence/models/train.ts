@@ -78,6 +78,11 @@ export interface TrainResult {
   metrics: CvMetrics;
   /** Indices of input rows skipped because their label was not 1/0, yes/no or true/false. */
   skippedRows: number[];
+  /**
+   * The chosen candidate's cross-validated probabilities and the labels of the rows kept (input
+   * order, skipped rows left out): what threshold metrics such as precision are computed from.
+   */
+  outOfFold: { scores: Float64Array; labels: Uint8Array };
 }
 
 export interface Reason {
@@ -239,10 +244,23 @@ function fitPipeline(
   return out;
 }
 
-export function trainModel(rows: readonly CsvRow[], opts: TrainOptions): TrainResult {
+/** Where a training run is, reported after each outer fold and after the final fit. */
+export interface TrainStep {
+  foldsDone: number;
+  foldsTotal: number;
+  phase: 'cross-validation' | 'final-fit' | 'done';
+  /** The same line `onProgress` receives. */
+  message: string;
+}
+
+/**
+ * The training run as a sequence of steps (one per outer fold, then the final fit), so a caller
+ * that must report progress while it runs — a Worker writing it to Postgres — can yield to I/O
+ * between steps. `trainModel` drives it in one go.
+ */
+export function* trainSteps(rows: readonly CsvRow[], opts: TrainOptions): Generator<TrainStep, TrainResult, void> {
   const k = opts.folds ?? 5;
   const seed = opts.seed ?? 42;
-  const progress = opts.onProgress ?? (() => {});
   const kept: CsvRow[] = [];
   const labels: number[] = [];
   const skippedRows: number[] = [];
@@ -279,7 +297,7 @@ export function trainModel(rows: readonly CsvRow[], opts: TrainOptions): TrainRe
       const scorer = compileScorer(models[cand]!);
       for (const i of te) oof[cand]![i] = scorer(kept[i]!);
     }
-    progress(`fold ${f + 1}/${k} done`);
+    yield { foldsDone: f + 1, foldsTotal: k, phase: f + 1 < k ? 'cross-validation' : 'final-fit', message: `fold ${f + 1}/${k} done` };
   }
   const candidates: Partial<Record<ModelKind, BinaryMetrics>> = {};
   let best: ModelKind = cands[0]!;
@@ -288,12 +306,38 @@ export function trainModel(rows: readonly CsvRow[], opts: TrainOptions): TrainRe
     if (candidates[cand]!.logLoss < candidates[best]!.logLoss) best = cand;
   }
   const final = fitPipeline(kept, y, [best], opts, seed);
-  progress(`final ${best} model fitted on ${kept.length} rows`);
+  yield { foldsDone: k, foldsTotal: k, phase: 'done', message: `final ${best} model fitted on ${kept.length} rows` };
   return {
     model: final[best]!,
     metrics: { ...candidates[best]!, folds: k, model: best, candidates },
     skippedRows,
+    outOfFold: { scores: oof[best]!, labels: y },
   };
+}
+
+export function trainModel(rows: readonly CsvRow[], opts: TrainOptions): TrainResult {
+  const progress = opts.onProgress ?? (() => {});
+  const steps = trainSteps(rows, opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    progress(step.value.message);
+  }
+}
+
+/** trainModel that awaits `onStep` after every fold, letting the caller's I/O run in between. */
+export async function trainModelAsync(
+  rows: readonly CsvRow[],
+  opts: TrainOptions,
+  onStep: (step: TrainStep) => void | Promise<void>,
+): Promise<TrainResult> {
+  const steps = trainSteps(rows, opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    opts.onProgress?.(step.value.message);
+    await onStep(step.value);
+  }
 }
 
 // Compiled encoders are cached per model object: predict() is called per lead in a tight loop.
