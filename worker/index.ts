@@ -7,3 +7,5 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export { ConversationRoom } from './conversations/room';
+export { RealtimeHub } from './realtime/hub';
+export { AlertDesk } from './sla/desk';

@@ -68,6 +68,8 @@ export function serviceContext(c: Context<HonoEnv>): ServiceContext {
     logger: c.var.logger,
     ip: clientIp(c),
     rooms: c.env.CONVERSATION_ROOM,
+    hubs: c.env.REALTIME_HUB,
+    desks: c.env.ALERT_DESK,
   };
 }
 

@@ -35,6 +35,8 @@ export function openSystemContext(env: unknown, tenantId: string, logger?: Logge
     logger: (logger ?? createLogger({}, config.LOG_LEVEL)).with({ tenantId }),
     ip: null,
     rooms: (env as Partial<Env>).CONVERSATION_ROOM,
+    hubs: (env as Partial<Env>).REALTIME_HUB,
+    desks: (env as Partial<Env>).ALERT_DESK,
   };
   return { ctx, close: () => database.close().catch(() => {}) };
 }

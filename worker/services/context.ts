@@ -24,6 +24,10 @@ export interface ServiceContext {
   ip: string | null;
   /** The ConversationRoom Durable Objects (one per lead conversation). */
   rooms?: DurableObjectNamespace<import('../conversations/room').ConversationRoom>;
+  /** The RealtimeHub Durable Objects (one per signed-in person: their sockets and replay log). */
+  hubs?: DurableObjectNamespace<import('../realtime/hub').RealtimeHub>;
+  /** The AlertDesk Durable Objects (one per tenant: the SLA ladder's timers). */
+  desks?: DurableObjectNamespace<import('../sla/desk').AlertDesk>;
   /** Set inside withTransaction so nested calls join the outer transaction. */
   inTransaction?: boolean;
 }

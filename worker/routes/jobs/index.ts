@@ -1,10 +1,20 @@
 import { newRouter } from '../../lib/router';
 import { verifyQStash } from '../../middleware/qstash';
+import { deliverWebhookJob } from './deliver-webhook';
 import { ghlRedriveJob } from './ghl-redrive';
 import { heartbeatJob } from './heartbeat';
+import { retrainJob } from './retrain';
+import { trainJob } from './train';
+import { webhookRedriveJob } from './webhook-redrive';
+import { scoreJob } from './score';
 
 /** Everything under /jobs is called by QStash and nothing else. */
 export const jobRoutes = newRouter();
 jobRoutes.use('*', verifyQStash);
 jobRoutes.route('/', heartbeatJob);
 jobRoutes.route('/', ghlRedriveJob);
+jobRoutes.route('/', trainJob);
+jobRoutes.route('/', retrainJob);
+jobRoutes.route('/', deliverWebhookJob);
+jobRoutes.route('/', webhookRedriveJob);
+jobRoutes.route('/', scoreJob);

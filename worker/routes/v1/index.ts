@@ -5,16 +5,21 @@ import { revokeApiKeyRoute } from './api-keys/revoke';
 import { alertRoutes } from './alerts';
 import { listAuditRoute } from './audit-log/list';
 import { complianceRoutes } from './compliance';
+import { dashboardRoute } from './dashboard/get';
 import { ingestEventsRoute } from './events/ingest';
 import { ghlIntegrationRoute } from './integrations/ghl';
+import { webhookIntegrationRoute } from './integrations/webhook';
 import { leadConsentRoute } from './leads/consent';
+import { modelRoutes } from './models';
 import { notificationRoutes } from './notifications';
+import { realtimeRoutes } from './realtime';
 import { routingRoutes } from './routing';
 import { getLeadRoute } from './leads/get';
 import { listLeadsRoute } from './leads/list';
 import { leadLiveRoute } from './leads/live';
 import { leadMessagesRoute } from './leads/messages';
 import { leadTakeoverRoute } from './leads/takeover';
+import { leadScoresRoute } from './leads/scores';
 import { loginRoute } from './auth/login';
 import { logoutRoute } from './auth/logout';
 import { meRoute } from './auth/me';
@@ -48,16 +53,20 @@ for (const ops of [
   revokeApiKeyRoute,
   listAuditRoute,
   ghlIntegrationRoute,
+  webhookIntegrationRoute,
   listLeadsRoute,
   getLeadRoute,
   leadMessagesRoute,
   leadTakeoverRoute,
   leadConsentRoute,
+  leadScoresRoute,
   complianceRoutes,
   notificationRoutes,
   ingestEventsRoute,
   routingRoutes,
   alertRoutes,
+  dashboardRoute,
+  realtimeRoutes,
 ]) {
   v1.route('/', ops);
 }

@@ -42,6 +42,7 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/leads/{id}/takeover': leadOf,
   '/leads/{id}/release': leadOf,
   '/leads/{id}/consent': leadOf,
+  '/leads/{id}/scores': leadOf,
   '/alerts/{id}/routing': alertOf,
   '/alerts/{id}/ack': alertOf,
   '/alerts/{id}/claim': alertOf,

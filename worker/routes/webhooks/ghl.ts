@@ -1,7 +1,7 @@
 import { newRouter } from '../../lib/router';
 import { ServiceError } from '../../lib/errors';
 import { acceptGhlWebhook, processGhlDelivery } from '../../services/webhooks/ghl';
-import { inProcessingLane } from '../../services/webhooks/lane';
+import { inProcessingLane } from '../../lib/background-lane';
 
 /** GHL payloads are small (an SMS, a contact); anything near this is not one of theirs. */
 const MAX_BODY_BYTES = 512 * 1024;

@@ -4,36 +4,22 @@
  * converted | dismissed | expired with every transition timestamped. Agents see the alerts
  * routed to them and unrouted ones; managers see all.
  */
-import { and, arrayContains, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alerts, leads, type AlertStatus } from '../../db/schema';
 import { Conflict, NotFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { ServiceContext } from '../context';
 import { decideRoute, routableLead } from '../routing/routing';
+import { announceAlert } from './delivery';
+import { startSla, stopSla } from './escalation';
+import { alertView } from './view';
+import { openSystemContext } from '../clients';
+import type { Database } from '../../db/client';
+import type { Logger } from '../../lib/logger';
 
 type AlertRow = typeof alerts.$inferSelect;
 
-export function alertView(a: AlertRow) {
-  return {
-    id: a.id,
-    leadId: a.leadId,
-    kind: a.kind,
-    status: a.status,
-    probability: a.probability,
-    reasons: a.reasons,
-    assignedAgentIds: a.assignedAgentIds,
-    slaMinutes: a.slaMinutes,
-    claimedBy: a.claimedBy,
-    converted: a.converted,
-    createdAt: a.createdAt,
-    deliveredAt: a.deliveredAt,
-    acknowledgedAt: a.acknowledgedAt,
-    claimedAt: a.claimedAt,
-    convertedAt: a.convertedAt,
-    dismissedAt: a.dismissedAt,
-    expiredAt: a.expiredAt,
-  };
-}
+export { alertView };
 
 export interface RaiseAlert {
   leadId: string;
@@ -42,6 +28,11 @@ export interface RaiseAlert {
   reasons: string[];
   /** One alert per lead and kind within this window. */
   windowHours?: number;
+  /** Unsettled after this many hours → expired. */
+  expireAfterHours?: number;
+  /** The feature row and model version behind the probability (what the outcome trains on). */
+  features?: Record<string, string | number | null>;
+  modelVersion?: string;
 }
 
 export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promise<{ alert: AlertRow; created: boolean }> {
@@ -49,14 +40,28 @@ export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promis
   const dedupeKey = `${input.kind}:${input.leadId}:${Math.floor(Date.now() / windowMs)}`;
   const [inserted] = await ctx.db
     .insert(alerts)
-    .values({ id: newId('alert'), tenantId: ctx.tenantId, leadId: input.leadId, kind: input.kind, probability: input.probability ?? null, reasons: input.reasons, dedupeKey })
+    .values({
+      id: newId('alert'),
+      tenantId: ctx.tenantId,
+      leadId: input.leadId,
+      kind: input.kind,
+      probability: input.probability ?? null,
+      reasons: input.reasons,
+      dedupeKey,
+      features: input.features ?? null,
+      modelVersion: input.modelVersion ?? null,
+      expiresAt: new Date(Date.now() + (input.expireAfterHours ?? 72) * 3_600_000),
+    })
     .onConflictDoNothing()
     .returning();
   if (!inserted) {
     const [existing] = await ctx.db.select().from(alerts).where(and(eq(alerts.tenantId, ctx.tenantId), eq(alerts.dedupeKey, dedupeKey))).limit(1);
     return { alert: existing!, created: false };
   }
-  return { alert: await routeStoredAlert(ctx, inserted), created: true };
+  const routed = await routeStoredAlert(ctx, inserted);
+  const announced = await announceAlert(ctx, routed, 'created');
+  await startSla(ctx, announced).catch((err: Error) => ctx.logger.warn('alert SLA timer not started', { alertId: routed.id, error: err.message }));
+  return { alert: announced, created: true };
 }
 
 async function routeStoredAlert(ctx: ServiceContext, alert: AlertRow): Promise<AlertRow> {
@@ -125,7 +130,7 @@ export async function acknowledgeAlert(ctx: ServiceContext, id: string) {
     .set({ status: a.status === 'claimed' ? 'claimed' : 'acknowledged', acknowledgedAt: sql`coalesce(${alerts.acknowledgedAt}, now())`, deliveredAt: sql`coalesce(${alerts.deliveredAt}, now())`, updatedAt: sql`now()` })
     .where(eq(alerts.id, a.id))
     .returning();
-  return alertView(row!);
+  return afterTransition(ctx, row!);
 }
 
 /** First to claim wins (a broadcast alert goes to whoever takes it); the lead follows the claimer. */
@@ -140,14 +145,14 @@ export async function claimAlert(ctx: ServiceContext, id: string) {
     .returning();
   if (!row) throw new Conflict('Someone else claimed this alert first');
   if (userId) await ctx.db.update(leads).set({ assignedAgentId: userId, assignedAt: sql`now()`, updatedAt: sql`now()` }).where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.id, a.leadId)));
-  return alertView(row);
+  return afterTransition(ctx, row);
 }
 
 export async function dismissAlert(ctx: ServiceContext, id: string) {
   const a = await findAlert(ctx, id);
   if (!OPEN.includes(a.status)) throw new Conflict(`This alert is already ${a.status}`);
   const [row] = await ctx.db.update(alerts).set({ status: 'dismissed', dismissedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(alerts.id, a.id)).returning();
-  return alertView(row!);
+  return afterTransition(ctx, row!);
 }
 
 /** The outcome that trains the models: converted (→ converted) or not (→ dismissed). */
@@ -158,5 +163,35 @@ export async function recordAlertOutcome(ctx: ServiceContext, id: string, conver
     .set(converted ? { status: 'converted', converted: true, convertedAt: sql`now()`, updatedAt: sql`now()` } : { status: 'dismissed', converted: false, dismissedAt: sql`coalesce(${alerts.dismissedAt}, now())`, updatedAt: sql`now()` })
     .where(eq(alerts.id, a.id))
     .returning();
-  return alertView(row!);
+  return afterTransition(ctx, row!);
+}
+
+/** After a person acted: the SLA clock stops and everyone watching sees the new state. */
+async function afterTransition(ctx: ServiceContext, row: AlertRow) {
+  await stopSla(ctx, row.id);
+  await announceAlert(ctx, row, 'updated', row.status);
+  return alertView(row);
+}
+
+/**
+ * Open alerts past their expiry become expired (run by the scoring job), and the feeds are told.
+ * Works across tenants, so it takes the job's database and opens a context per tenant to announce.
+ */
+export async function expireAlerts(env: unknown, db: Database, logger: Logger): Promise<number> {
+  const expired = await db
+    .update(alerts)
+    .set({ status: 'expired', expiredAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(inArray(alerts.status, OPEN), lt(alerts.expiresAt, sql`now()`)))
+    .returning();
+  const byTenant = new Map<string, AlertRow[]>();
+  for (const a of expired) byTenant.set(a.tenantId, [...(byTenant.get(a.tenantId) ?? []), a]);
+  for (const [tenantId, rows] of byTenant) {
+    const { ctx, close } = openSystemContext(env, tenantId, logger);
+    try {
+      for (const a of rows) await afterTransition(ctx, a);
+    } finally {
+      await close();
+    }
+  }
+  return expired.length;
 }

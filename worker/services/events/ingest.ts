@@ -24,7 +24,22 @@ const COUNTER_TTL_SECONDS = 60 * 60 * 24 * 45;
 
 export const counterKey = (tenantId: string, leadId: string) => `lp:ev:${tenantId}:${leadId}`;
 
-export async function ingestEvents(ctx: ServiceContext, batch: EventInput[]): Promise<{ accepted: number; duplicates: number }> {
+/**
+ * Event types that move a probability enough to score at once rather than at the next
+ * 5-minute job (PRODUCT.md §3.4: "recomputed by the scoring job and immediately on strong signals").
+ */
+export const STRONG_EVENT_TYPES = new Set(['home_valuation_requested', 'home_valuation_viewed', 'saved_search', 'mortgage_calculator_used', 'life_event', 'listing_viewed', 'property_facts']);
+/** A bulk load touching more leads than this is left to the job: immediate scoring is for live traffic. */
+export const IMMEDIATE_SCORING_MAX_LEADS = 25;
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Leads with a strong event in this batch, to score now (empty for bulk loads). */
+  scoreNow: string[];
+}
+
+export async function ingestEvents(ctx: ServiceContext, batch: EventInput[]): Promise<IngestResult> {
   const leadIdOf = await resolveLeads(ctx, batch);
   const rows = batch.map((e, i) => ({
     id: newId('event'),
@@ -36,8 +51,14 @@ export async function ingestEvents(ctx: ServiceContext, batch: EventInput[]): Pr
     occurredAt: e.occurredAt,
   }));
   const inserted = await ctx.db.insert(events).values(rows).onConflictDoNothing().returning({ leadId: events.leadId, type: events.type });
+  const touched = [...new Set(inserted.map((e) => e.leadId))];
+  if (touched.length) {
+    // The scoring job rescores leads whose newest event is after their last score.
+    await ctx.db.update(leads).set({ lastEventAt: sql`now()` }).where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.id, touched)));
+  }
   await bumpCounters(ctx, inserted);
-  return { accepted: inserted.length, duplicates: batch.length - inserted.length };
+  const strong = [...new Set(inserted.filter((e) => STRONG_EVENT_TYPES.has(e.type)).map((e) => e.leadId))];
+  return { accepted: inserted.length, duplicates: batch.length - inserted.length, scoreNow: strong.length <= IMMEDIATE_SCORING_MAX_LEADS ? strong : [] };
 }
 
 /**

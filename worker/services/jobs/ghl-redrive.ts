@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client';
 import type { Logger } from '../../lib/logger';
 import { pendingGhlDeliveries, processGhlDelivery } from '../webhooks/ghl';
-import { inProcessingLane } from '../webhooks/lane';
+import { inProcessingLane } from '../../lib/background-lane';
 
 /**
  * Safety net for accepted GHL deliveries whose processing never finished (the isolate died

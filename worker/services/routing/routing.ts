@@ -63,9 +63,11 @@ export const cursorKey = (tenantId: string, ruleId: string) => `lp:rr:${tenantId
  * position; `peek` reads the cursors without moving them (previews). Redis down: round robin
  * starts from the first agent and the decision still stands.
  */
-export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cursorMode: 'advance' | 'peek') {
+export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cursorMode: 'advance' | 'peek', exclude: readonly string[] = []) {
   const [tenant] = await ctx.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
-  const [rules, agents] = await Promise.all([getRoutingRules(ctx), agentStates(ctx)]);
+  const [rules, everyone] = await Promise.all([getRoutingRules(ctx), agentStates(ctx)]);
+  // The SLA ladder's "next agent" is the same decision without the people who let it lapse.
+  const agents = exclude.length ? everyone.filter((a) => !exclude.includes(a.id)) : everyone;
   const cursors: Record<string, number> = {};
   const ids = rules.filter((r) => r.strategy === 'round_robin').map((r) => r.id);
   try {

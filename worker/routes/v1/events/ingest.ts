@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { ingestEvents, MAX_EVENTS_PER_CALL } from '../../../services/events/ingest';
+import { rescoreInBackground } from '../../../services/scoring/rescore';
+import { inProcessingLane } from '../../../lib/background-lane';
 import { commonErrors, json, jsonBody } from '../schemas';
 
 const EventSchema = z
@@ -29,6 +31,9 @@ const route = defineRoute('events:write', {
 
 export const ingestEventsRoute = newRouter().openapi(route, async (c) => {
   const { events } = c.req.valid('json');
-  const result = await ingestEvents(serviceContext(c), events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })));
-  return c.json(result, 202);
+  const ctx = serviceContext(c);
+  const { accepted, duplicates, scoreNow } = await ingestEvents(ctx, events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })));
+  // After the 202: the events are stored, and if this isolate goes away first the job rescores them.
+  if (scoreNow.length) c.executionCtx.waitUntil(inProcessingLane(() => rescoreInBackground(c.env, ctx.tenantId, scoreNow, c.var.logger)));
+  return c.json({ accepted, duplicates }, 202);
 });

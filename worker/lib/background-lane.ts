@@ -1,5 +1,6 @@
 /**
- * A bounded lane for background work in this isolate. Deliveries are processed after their
+ * A bounded lane for background work in this isolate (GHL deliveries, immediate rescoring).
+ * Deliveries are processed after their
  * 200; under a burst, unbounded processing would flood the database and starve the
  * acknowledgements themselves (each one a single insert). With the lane, at most
  * MAX_IN_FLIGHT deliveries are processed at once and the rest wait their turn in order; if the

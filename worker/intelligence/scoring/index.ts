@@ -1,0 +1,3 @@
+export * from './features';
+export * from './priors';
+export * from './lead-score';

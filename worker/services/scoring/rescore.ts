@@ -1,0 +1,107 @@
+/**
+ * Rescoring with consequences: score a set of leads, then raise an alert for every model whose
+ * probability has just crossed the tenant's threshold (PRODUCT.md §3.4). "Just crossed" means
+ * the previous score was below it or there was none; a lead that stays above the line is not
+ * re-alerted on every rescore, and the alert's own dedupe key (lead, kind, window) guards races.
+ */
+import { MODEL_KINDS, type ModelKind } from '../../db/schema';
+import { PRIOR_VERSION } from '../../intelligence/scoring';
+import type { Signal } from '../../intelligence/signals/signals';
+import { raiseAlert } from '../alerts/alerts';
+import type { ServiceContext } from '../context';
+import { activeModels } from '../models/active';
+import { getTenant } from '../tenants/tenant';
+import { openSystemContext } from '../clients';
+import type { Logger } from '../../lib/logger';
+import { scoreLeads, type LeadScoring } from './score';
+import { findLead } from '../leads/leads';
+import { and, eq } from 'drizzle-orm';
+import { leadScores } from '../../db/schema';
+
+/** Per call; bigger sets are paged by the caller (the job) so one statement never grows unbounded. */
+export const RESCORE_BATCH = 500;
+
+export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string[], now = new Date()): Promise<{ scored: number; alerts: string[] }> {
+  const models = await activeModels(ctx);
+  const { settings } = await getTenant(ctx);
+  const alerts: string[] = [];
+  let scored = 0;
+  for (let i = 0; i < leadIds.length; i += RESCORE_BATCH) {
+    const results = await scoreLeads(ctx, leadIds.slice(i, i + RESCORE_BATCH), models, now);
+    scored += results.length;
+    for (const r of results) {
+      for (const kind of MODEL_KINDS) {
+        const m = r.models[kind];
+        if (m.probability < settings.alertThreshold || (m.previous != null && m.previous >= settings.alertThreshold)) continue;
+        const { alert, created } = await raiseAlert(ctx, {
+          leadId: r.leadId,
+          kind,
+          probability: m.probability,
+          reasons: alertReasons(kind, r),
+          features: r.features,
+          modelVersion: m.modelVersion,
+          windowHours: settings.alerting.windowHours,
+          expireAfterHours: settings.alerting.expireAfterHours,
+        });
+        if (created) alerts.push(alert.id);
+      }
+    }
+  }
+  return { scored, alerts };
+}
+
+const KIND_LABEL: Record<ModelKind, string> = { sell: 'likely to sell', buy: 'likely to buy', refinance: 'likely to refinance', invest: 'likely to invest' };
+
+const FEATURE_TEXT: Record<string, string> = {
+  temperature: 'hot conversation with the assistant',
+  lead_kind: 'reached out about selling',
+  timeline_days: 'wants to move within 90 days',
+};
+
+/** Readable "why this lead" lines: the model's top reasons in the words of the signals' evidence. */
+export function alertReasons(kind: ModelKind, r: Pick<LeadScoring, 'models' | 'signals'>): string[] {
+  const m = r.models[kind];
+  const bySignal = new Map<string, Signal>(r.signals.map((s) => [s.type, s]));
+  const lines = [`${Math.round(m.probability * 100)} % ${KIND_LABEL[kind]}${m.modelVersion === PRIOR_VERSION ? ' (prior model)' : ''}`];
+  for (const reason of m.reasons) {
+    if (reason.contribution <= 0) continue;
+    const name = reason.feature.replace(/^sig_/, '');
+    const text = bySignal.get(name as Signal['type'])?.evidence ?? FEATURE_TEXT[name] ?? name.replace(/_/g, ' ');
+    if (!lines.includes(text)) lines.push(text);
+    if (lines.length >= 5) break;
+  }
+  return lines;
+}
+
+/** Rescoring after a response has gone out: its own context and pool; failures are logged, the job retries. */
+export async function rescoreInBackground(env: unknown, tenantId: string, leadIds: readonly string[], logger: Logger): Promise<void> {
+  const { ctx, close } = openSystemContext(env, tenantId, logger);
+  try {
+    const { scored, alerts } = await rescoreLeads(ctx, leadIds);
+    logger.info('leads rescored', { scored, alerts: alerts.length, trigger: 'strong_event' });
+  } catch (err) {
+    logger.warn('immediate rescoring failed; the scoring job will retry', { leads: leadIds.length, error: (err as Error).message });
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * A lead's scores as the API shows them. A lead never scored yet is scored now (without raising
+ * alerts: reading must not page an agent); otherwise the stored scores from the last run.
+ */
+export async function leadScoresView(ctx: ServiceContext, leadId: string) {
+  let lead = await findLead(ctx, leadId);
+  if (!lead.scoredAt) {
+    await scoreLeads(ctx, [lead.id], await activeModels(ctx));
+    lead = await findLead(ctx, leadId);
+  }
+  const rows = await ctx.db
+    .select()
+    .from(leadScores)
+    .where(and(eq(leadScores.tenantId, ctx.tenantId), eq(leadScores.leadId, lead.id)));
+  const models = Object.fromEntries(rows.map((r) => [r.kind, { probability: round(r.probability), modelVersion: r.modelVersion, reasons: r.reasons, scoredAt: r.scoredAt }]));
+  return { leadId: lead.id, leadScore: lead.leadScore ?? 0, scoredAt: lead.scoredAt, models, signals: lead.signals };
+}
+
+const round = (p: number) => Math.round(p * 10_000) / 10_000;

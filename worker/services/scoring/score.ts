@@ -1,0 +1,178 @@
+/**
+ * Scoring: a lead's events, conversation and property facts → the 11 signals → the four model
+ * probabilities (the tenant's active trained model for a kind, else the documented prior) → the
+ * 0–100 lead score, written to `lead_scores` and the lead; an alert is raised for each kind whose
+ * probability crosses the tenant's threshold.
+ *
+ * Batched: a call scores up to a few hundred leads with a fixed number of statements (leads,
+ * events, previous scores, one upsert, one update), so the 5-minute job and the immediate path
+ * after a strong event share the same code.
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { events, leads, leadScores, MODEL_KINDS, type ModelKind } from '../../db/schema';
+import { computeSignals, type SignalEvent } from '../../intelligence/signals/signals';
+import { compileReasons, featureRow, leadScore, PRIOR_VERSION, scoreWithPrior, toCsvRow, type FeatureRow, type KindScore, type PropertyFeatureFacts } from '../../intelligence/scoring';
+import { predict, type ScoringModel } from '../../intelligence/models';
+import type { ServiceContext } from '../context';
+import { getTenant } from '../tenants/tenant';
+
+/** What scoring needs of the tenant's trained models (services/models/active.ts supplies them). */
+export type ActiveModels = Partial<Record<ModelKind, { versionId: string; model: ScoringModel }>>;
+
+export interface LeadScoring {
+  leadId: string;
+  leadScore: number;
+  features: FeatureRow;
+  models: Record<ModelKind, KindScore & { modelVersion: string; previous: number | null }>;
+  signals: ReturnType<typeof computeSignals>;
+}
+
+const DAY = 86_400_000;
+/** Types whose latest properties describe the home and its market rather than behaviour. */
+const FACT_TYPES = ['property_facts', 'market_facts'];
+
+type LeadRow = typeof leads.$inferSelect;
+
+export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[], models: ActiveModels, now = new Date()): Promise<LeadScoring[]> {
+  if (!leadIds.length) return [];
+  const ids = [...new Set(leadIds)];
+  const [tenant, rows, evs, facts, previous] = await Promise.all([
+    getTenant(ctx),
+    ctx.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.id, ids), isNull(leads.deletedAt))),
+    // Behaviour over the signals' windows (37 days; life events 180). Properties only where a
+    // signal reads them: a page of listing views must not drag 8 KiB blobs along.
+    ctx.db
+      .select({
+        leadId: events.leadId,
+        type: events.type,
+        occurredAt: events.occurredAt,
+        properties: sql<Record<string, unknown> | null>`case when ${events.type} = 'life_event' then ${events.properties} end`,
+      })
+      .from(events)
+      .where(
+        and(
+          eq(events.tenantId, ctx.tenantId),
+          inArray(events.leadId, ids),
+          sql`(${events.occurredAt} > ${new Date(now.getTime() - 37 * DAY)} or (${events.type} = 'life_event' and ${events.occurredAt} > ${new Date(now.getTime() - 180 * DAY)}))`,
+        ),
+      ),
+    ctx.db
+      .selectDistinctOn([events.leadId, events.type], { leadId: events.leadId, type: events.type, properties: events.properties })
+      .from(events)
+      .where(and(eq(events.tenantId, ctx.tenantId), inArray(events.leadId, ids), inArray(events.type, FACT_TYPES)))
+      .orderBy(events.leadId, events.type, sql`${events.occurredAt} desc`),
+    ctx.db
+      .select({ leadId: leadScores.leadId, kind: leadScores.kind, probability: leadScores.probability })
+      .from(leadScores)
+      .where(and(eq(leadScores.tenantId, ctx.tenantId), inArray(leadScores.leadId, ids))),
+  ]);
+  if (!rows.length) return [];
+
+  const eventsOf = groupBy(evs, (e) => e.leadId);
+  const factsOf = groupBy(facts, (f) => f.leadId);
+  const previousOf = new Map(previous.map((p) => [`${p.leadId}:${p.kind}`, p.probability]));
+  const thresholds = tenant.settings.signalThresholds;
+
+  const results = rows.map((lead) => {
+    const leadEvents: SignalEvent[] = (eventsOf.get(lead.id) ?? []).map((e) => ({ type: e.type, occurredAt: e.occurredAt, properties: e.properties ?? undefined }));
+    const property = propertyFacts(lead, factsOf.get(lead.id) ?? []);
+    const market = marketFacts(factsOf.get(lead.id) ?? [], leadEvents, now);
+    const signals = computeSignals({ now, events: leadEvents, property, market, thresholds });
+    const counts: Record<string, number> = {};
+    for (const e of leadEvents) if (now.getTime() - e.occurredAt.getTime() <= 30 * DAY) counts[e.type] = (counts[e.type] ?? 0) + 1;
+    const features = featureRow({ now, lead, signals, eventCounts30d: counts, property: { ...property, currentRatePct: market.currentRatePct } });
+    const csvRow = toCsvRow(features);
+    const scored = {} as LeadScoring['models'];
+    for (const kind of MODEL_KINDS) {
+      const active = models[kind];
+      const s = active ? compileReasons(predict(active.model, csvRow, { topReasons: 5 })) : scoreWithPrior(kind, features);
+      scored[kind] = { ...s, modelVersion: active?.versionId ?? PRIOR_VERSION, previous: previousOf.get(`${lead.id}:${kind}`) ?? null };
+    }
+    const answered = [lead.motivationCategory, lead.timelineDays, lead.condition, lead.priceCents].filter((v) => v != null).length;
+    const score = leadScore({
+      probabilities: MODEL_KINDS.map((k) => scored[k].probability),
+      answered,
+      temperature: lead.temperature,
+      replied: lead.lastInboundAt != null,
+      reachable: lead.phone != null && !lead.optedOut && !lead.dnd,
+    });
+    return { leadId: lead.id, leadScore: score, features, models: scored, signals };
+  });
+
+  await ctx.db
+    .insert(leadScores)
+    .values(
+      results.flatMap((r) =>
+        MODEL_KINDS.map((kind) => ({
+          tenantId: ctx.tenantId,
+          leadId: r.leadId,
+          kind,
+          probability: r.models[kind].probability,
+          modelVersion: r.models[kind].modelVersion,
+          reasons: r.models[kind].reasons,
+          features: r.features,
+          scoredAt: now,
+        })),
+      ),
+    )
+    .onConflictDoUpdate({
+      target: [leadScores.leadId, leadScores.kind],
+      set: { probability: sql`excluded.probability`, modelVersion: sql`excluded.model_version`, reasons: sql`excluded.reasons`, features: sql`excluded.features`, scoredAt: sql`excluded.scored_at` },
+    });
+  const payload = JSON.stringify(results.map((r) => ({ id: r.leadId, score: r.leadScore, signals: r.signals })));
+  await ctx.db.execute(sql`
+    update ${leads} set lead_score = v.score, signals = v.signals, scored_at = ${now}, updated_at = now()
+    from jsonb_to_recordset(${payload}::jsonb) as v(id text, score int, signals jsonb)
+    where ${leads.id} = v.id and ${leads.tenantId} = ${ctx.tenantId}`);
+  return results;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const date = (v: unknown): Date | null => {
+  if (typeof v !== 'string' && typeof v !== 'number') return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/**
+ * Property facts come from the newest `property_facts` event ({ purchaseDate, estimateCents,
+ * mortgageBalanceCents, mortgageRatePct }); the lead's own estimate (from the CRM) wins when set.
+ */
+function propertyFacts(lead: LeadRow, facts: Array<{ type: string; properties: Record<string, unknown> }>): PropertyFeatureFacts {
+  const p = facts.find((f) => f.type === 'property_facts')?.properties ?? {};
+  return {
+    purchaseDate: date(p.purchaseDate),
+    estimateCents: lead.estimateCents ?? num(p.estimateCents),
+    mortgageBalanceCents: num(p.mortgageBalanceCents),
+    mortgageRatePct: num(p.mortgageRatePct),
+  };
+}
+
+/**
+ * Market facts: the newest `market_facts` event ({ currentRatePct, nearbyListings30d,
+ * nearbySales30d }), with `nearby_listing` / `nearby_sale` events in the last 30 days counted
+ * when the feed sends them one by one.
+ */
+function marketFacts(facts: Array<{ type: string; properties: Record<string, unknown> }>, evs: SignalEvent[], now: Date) {
+  const m = facts.find((f) => f.type === 'market_facts')?.properties ?? {};
+  const recent = (type: string) => evs.filter((e) => e.type === type && now.getTime() - e.occurredAt.getTime() <= 30 * DAY).length;
+  return {
+    currentRatePct: num(m.currentRatePct),
+    nearbyListings30d: (num(m.nearbyListings30d) ?? 0) + recent('nearby_listing'),
+    nearbySales30d: (num(m.nearbySales30d) ?? 0) + recent('nearby_sale'),
+  };
+}
