@@ -24,6 +24,10 @@ const AlertSchema = z
     convertedAt: time,
     dismissedAt: time,
     expiredAt: time,
+    expiresAt: time.openapi({ description: 'Unsettled by then → expired' }),
+    escalationLevel: z.number().int().openapi({ description: 'SLA ladder: 0 first agent, 1 next agent, 2 managers' }),
+    escalatedAt: time,
+    modelVersion: z.string().nullable().openapi({ description: 'The model version behind the probability (prior-v1 = documented priors)' }),
   })
   .openapi('Alert');
 
