@@ -4,12 +4,12 @@
  * reasons; the 5-minute job rescoring leads whose newest event is after their last score.
  */
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { alerts, leads } from '../../../db/schema';
 import { newId } from '../../../lib/ids';
 import { json, withDb } from '../../../testing/client';
 import { api, memberWithRole, provisionTestTenant, type TestTenant } from '../../../testing/factory';
-import { eventually } from '../../../testing/ghl';
+import { contactId, createTestLead, eventually, ghlTenant } from '../../../testing/ghl';
 import { runJob } from '../../../testing/qstash';
 
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -78,6 +78,21 @@ describe('scoring', () => {
     }, 'the rescore');
     await runJob('/jobs/score');
     expect(await alertsOf(t, lead.id)).toHaveLength(1);
+  });
+
+  it('puts the alert on the GHL contact as a note when the lead came from GoHighLevel', async () => {
+    const t = await ghlTenant();
+    const contact = contactId('scored');
+    const lead = await createTestLead(t, { id: contact });
+    const events = sellerBurst('unused').map(({ externalId: _, ...e }) => ({ ...e, id: `${contact}-${e.id}`, leadId: lead.id }));
+    expect((await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } })).status).toBe(202);
+    const notes = await eventually(async () => {
+      const res = await fetch(`${inject('ghlStandInUrl')}/_standin/requests?contactId=${encodeURIComponent(contact)}&path=/contacts/${encodeURIComponent(contact)}/notes`);
+      const body = (await res.json()) as { requests: Array<{ body: { body: string }; status: number }> };
+      return body.requests.length ? body.requests : undefined;
+    }, 'the note on the contact');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body.body).toMatch(/^LeadPulse alert \(sell\)\n• \d+ % likely to sell/);
   });
 
   it('leaves weak behaviour to the 5-minute job, which scores it without raising an alert', async () => {
