@@ -65,6 +65,7 @@ for (const ops of [
   ingestEventsRoute,
   routingRoutes,
   alertRoutes,
+  modelRoutes,
   dashboardRoute,
   realtimeRoutes,
 ]) {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_PERMISSIONS, type Permission } from '../../auth/permissions';
 import { ROLES, type Role } from '../../db/schema';
-import { alerts, notifications } from '../../db/schema';
+import { alerts, modelTrainings, notifications } from '../../db/schema';
 import { json, withDb } from '../../testing/client';
 import { api, memberWithRole, provisionTestTenant, type TestTenant } from '../../testing/factory';
 import { connectGhl, createTestLead, type GhlTenant } from '../../testing/ghl';
@@ -52,6 +52,12 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
     // A hot-lead style notification for the other tenant's owner, as the assistant would store it.
     const id = `ntf_${crypto.randomUUID().replace(/-/g, '').slice(0, 22).replace(/[0OIl]/g, 'x')}`;
     await withDb((db) => db.insert(notifications).values({ id, tenantId: other.id, userId: other.owner.id, kind: 'hot_lead', title: 'Hot seller', body: 'Call now', dedupeKey: id }));
+    return id;
+  },
+  '/models/trainings/{id}': async (other) => {
+    // A queued training run of the other tenant, as POST /v1/models/{kind}/train?wait=false stores it.
+    const id = `trn_${crypto.randomUUID().replace(/-/g, '').slice(0, 22).replace(/[0OIl]/g, 'x')}`;
+    await withDb((db) => db.insert(modelTrainings).values({ id, tenantId: other.id, kind: 'sell', source: 'csv', label: 'Converted', csv: 'a,Converted\n1,1\n' }));
     return id;
   },
 };

@@ -1,0 +1,45 @@
+import { z } from '@hono/zod-openapi';
+import { MODEL_KINDS, MODEL_VERSION_STATUSES, TRAINING_STATUSES } from '../../../db/schema';
+
+export const KindParam = z.object({
+  kind: z.enum(MODEL_KINDS).openapi({ param: { name: 'kind', in: 'path' }, example: 'sell', description: 'sell | buy | refinance | invest' }),
+});
+
+const rate = z.number().nullable();
+
+export const MetricsSchema = z
+  .object({
+    auc: rate.openapi({ description: 'Cross-validated ROC AUC' }),
+    brier: rate,
+    ece: rate.openapi({ description: 'Expected calibration error (10 bins)' }),
+    accuracy: rate,
+    logLoss: rate.optional(),
+    precisionAtThreshold: rate.openapi({ description: "Of the rows scored at or above the tenant's alert threshold, the share that converted (null when none reach it)" }),
+    threshold: z.number().openapi({ description: "The tenant's alertThreshold when the model was trained" }),
+    folds: z.number().int(),
+    n: z.number().int().openapi({ description: 'Rows trained on' }),
+    positives: z.number().int().openapi({ description: 'Of which converted' }),
+  })
+  .openapi('ModelMetrics');
+
+export const BadRowSchema = z.object({ line: z.number().int().openapi({ description: '1-based line in the uploaded file' }), message: z.string() });
+
+export const VersionSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(MODEL_KINDS),
+    version: z.number().int(),
+    status: z.enum(MODEL_VERSION_STATUSES),
+    learner: z.string().openapi({ description: 'logistic | gbt | blend (chosen by cross-validated log-loss)' }),
+    source: z.enum(['csv', 'outcomes']),
+    metrics: MetricsSchema,
+    features: z.array(z.string()).openapi({ description: 'Source columns the model reads' }),
+    trainingId: z.string().nullable(),
+    decision: z.string().nullable().openapi({ description: 'Why it is (not) the active version' }),
+    createdBy: z.string().nullable(),
+    activatedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('ModelVersion');
+
+export const TrainingStatusSchema = z.enum(TRAINING_STATUSES);
