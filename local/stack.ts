@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedde
 import { startNeonWsBridge, type NeonWsBridge } from './postgres/ws-bridge';
 import { startQStashStandIn, type QStashStandIn } from './qstash/server';
 import { startRedisStandIn, type RedisStandIn } from './redis/server';
+import { startWebhookSink, type WebhookSink } from './webhook-sink/server';
 
 export type ProviderMode = 'embedded' | 'local-server' | 'managed';
 
@@ -28,6 +29,11 @@ export interface LocalStackOptions {
    * local/fixtures/ghl/ (trusted only here); or the real LeadConnector API and GHL's own keys.
    */
   ghl?: { kind: 'embedded'; port?: number } | { kind: 'managed'; apiBaseUrl?: string; ed25519PublicKey?: string; rsaPublicKey?: string };
+  /**
+   * A receiver for the tenants' outbound webhooks (records what it gets; see local/webhook-sink/).
+   * Started by default on a free port; `false` leaves it out.
+   */
+  webhookSink?: { port?: number } | false;
   /** Apply drizzle/ migrations once Postgres is reachable (default true). */
   migrate?: boolean;
   /** The Worker's own secrets; random when omitted (tests). `npm start` keeps them in .data/. */
@@ -60,6 +66,7 @@ export interface LocalStack {
   qstash?: QStashStandIn;
   redis?: RedisStandIn;
   ghl?: GhlStandIn;
+  webhookSink?: WebhookSink;
   close(): Promise<void>;
 }
 
@@ -162,7 +169,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       if (ghlOpts.rsaPublicKey) env.GHL_WEBHOOK_RSA_PUBLIC_KEY = ghlOpts.rsaPublicKey;
     }
 
-    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, ghl, close };
+    // Tenant webhooks: a URL a tenant can configure locally (http is accepted on 127.0.0.1).
+    // The Worker does not read the variable; it is there for whoever looks at the stack's env.
+    let webhookSink: WebhookSink | undefined;
+    if (opts.webhookSink !== false) {
+      webhookSink = await startWebhookSink({ port: opts.webhookSink?.port });
+      const started = webhookSink;
+      closers.push(() => started.close());
+      env.LOCAL_WEBHOOK_SINK_URL = webhookSink.url;
+    }
+
+    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, ghl, webhookSink, close };
   } catch (err) {
     await close();
     throw err;

@@ -29,6 +29,8 @@ declare module 'vitest' {
     ghlDevPrivateKeys: { ed25519: string; rsa: string };
     /** The Anthropic Messages API stand-in, for tests that drive the Claude assistant inside workerd. */
     anthropicStandIn: { url: string; apiKey: string };
+    /** The tenant-webhook receiver (local/webhook-sink): give each test its own path, inspect with /_sink/requests. */
+    webhookSinkUrl: string;
   }
 }
 
@@ -46,6 +48,7 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack(stackOptionsFromEnv(env, { appUrl: TEST_APP_URL }));
   project.provide('workerEnv', { ...stack.workerEnv, LOG_LEVEL: 'error' });
   project.provide('ghlStandInUrl', stack.ghl?.url ?? '');
+  project.provide('webhookSinkUrl', stack.webhookSink?.url ?? '');
   // Not in the Worker's env: the product runs the deterministic assistant in tests unless a test
   // builds the Claude assistant itself against this stand-in.
   const { startAnthropicStandIn } = (await tsImport('../../local/anthropic/server.ts', import.meta.url)) as typeof import('../../local/anthropic/server');
