@@ -154,11 +154,16 @@ describe('trainModel / predict', () => {
     const opts = { label: 'Converted', exclude: ['Lead Id'], kind: 'logistic' as const, folds: 4, seed: 5 };
     const steps: TrainStep[] = [];
     let ticks = 0;
+    // Counts event-loop turns other work got while training ran.
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
     const async = await trainModelAsync(rows, opts, async (step) => {
       steps.push(step);
       await Promise.resolve();
       ticks++;
     });
+    clearInterval(timer);
+    expect(turns).toBeGreaterThan(5);
     expect(steps.map((s) => `${s.foldsDone}/${s.foldsTotal} ${s.phase}`)).toEqual(['1/4 cross-validation', '2/4 cross-validation', '3/4 cross-validation', '4/4 final-fit', '4/4 done']);
     expect(ticks).toBe(5);
     const sync = trainModel(rows, opts);

@@ -182,20 +182,22 @@ function learnersFor(cands: readonly ModelKind[]): ('logistic' | 'gbt')[] {
 
 /**
  * Fits encoder, learners and one calibrator per candidate on `rows`; the calibrators learn from
- * inner out-of-fold scores.
+ * inner out-of-fold scores. Yields (null) after each learner fit: a point where an async caller
+ * may let other work run.
  */
-function fitPipeline(
+function* fitPipeline(
   rows: readonly CsvRow[],
   y: Uint8Array,
   cands: readonly ModelKind[],
   opts: TrainOptions,
   seed: number,
-): Record<string, ScoringModel> {
+): Generator<null, Record<string, ScoringModel>, void> {
   const spec = fitEncoder(rows, opts.label, opts);
   const encoder = compileEncoder(spec);
   const D = design(encoder, rows);
   const kinds = learnersFor(cands);
   const learners = fitLearners(D, y, kinds, opts);
+  yield null;
   const calKind = opts.calibration ?? 'platt';
 
   const calibrators: Partial<Record<ModelKind, Calibrator>> = {};
@@ -210,6 +212,7 @@ function fitPipeline(
       const te: number[] = [];
       for (let i = 0; i < D.n; i++) (fold[i] === f ? te : tr).push(i);
       const inner = fitLearners(subset(D, tr), Uint8Array.from(tr, (i) => y[i]!), kinds, opts);
+      yield null;
       const z = rawLogits(inner, subset(D, te));
       te.forEach((i, j) => {
         if (z.logistic) oof.logistic[i] = z.logistic[j]!;
@@ -256,9 +259,10 @@ export interface TrainStep {
 /**
  * The training run as a sequence of steps (one per outer fold, then the final fit), so a caller
  * that must report progress while it runs — a Worker writing it to Postgres — can yield to I/O
- * between steps. `trainModel` drives it in one go.
+ * between steps. It also yields null after every learner fit (several per fold), where nothing
+ * new is reported but other work may run. `trainModel` drives it in one go.
  */
-export function* trainSteps(rows: readonly CsvRow[], opts: TrainOptions): Generator<TrainStep, TrainResult, void> {
+export function* trainSteps(rows: readonly CsvRow[], opts: TrainOptions): Generator<TrainStep | null, TrainResult, void> {
   const k = opts.folds ?? 5;
   const seed = opts.seed ?? 42;
   const kept: CsvRow[] = [];
@@ -286,7 +290,7 @@ export function* trainSteps(rows: readonly CsvRow[], opts: TrainOptions): Genera
     const tr: number[] = [];
     const te: number[] = [];
     for (let i = 0; i < kept.length; i++) (fold[i] === f ? te : tr).push(i);
-    const models = fitPipeline(
+    const models = yield* fitPipeline(
       tr.map((i) => kept[i]!),
       Uint8Array.from(tr, (i) => y[i]!),
       cands,
@@ -305,7 +309,7 @@ export function* trainSteps(rows: readonly CsvRow[], opts: TrainOptions): Genera
     candidates[cand] = evaluate(oof[cand]!, y);
     if (candidates[cand]!.logLoss < candidates[best]!.logLoss) best = cand;
   }
-  const final = fitPipeline(kept, y, [best], opts, seed);
+  const final = yield* fitPipeline(kept, y, [best], opts, seed);
   yield { foldsDone: k, foldsTotal: k, phase: 'done', message: `final ${best} model fitted on ${kept.length} rows` };
   return {
     model: final[best]!,
@@ -321,11 +325,15 @@ export function trainModel(rows: readonly CsvRow[], opts: TrainOptions): TrainRe
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    progress(step.value.message);
+    if (step.value) progress(step.value.message);
   }
 }
 
-/** trainModel that awaits `onStep` after every fold, letting the caller's I/O run in between. */
+/**
+ * trainModel that awaits `onStep` after every fold, and yields to the event loop after every
+ * learner fit: training is seconds of CPU, and a Worker isolate serves other requests (and
+ * keeps its sockets alive) only when the loop gets a turn.
+ */
 export async function trainModelAsync(
   rows: readonly CsvRow[],
   opts: TrainOptions,
@@ -335,6 +343,10 @@ export async function trainModelAsync(
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
+    if (step.value === null) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      continue;
+    }
     opts.onProgress?.(step.value.message);
     await onStep(step.value);
   }
