@@ -88,6 +88,8 @@ describe('emit → QStash → /jobs/deliver-webhook → the tenant', () => {
     const messages = await qstashMessagesFor(deliveryId);
     expect(messages).toHaveLength(1);
     expect(messages[0]!.url).toBe(new URL(JOB, env.APP_URL).toString());
+    const message = await fetch(`${env.QSTASH_URL}/v2/messages/${messages[0]!.messageId}`, { headers: { authorization: `Bearer ${env.QSTASH_TOKEN}` } });
+    expect(await message.json()).toMatchObject({ body: JSON.stringify({ deliveryId }), maxRetries: 5, label: deliveryId });
     expect((await received(t.path)).length).toBe(0);
 
     const res = await runDelivery(deliveryId);
@@ -114,6 +116,16 @@ describe('emit → QStash → /jobs/deliver-webhook → the tenant', () => {
     const view = await json(await api('/v1/integrations/webhook', { token: t.owner.token, ip: t.ip }));
     expect(view).toMatchObject({ lastStatusCode: 200, lastError: null, lastDeliveryAt: expect.any(String) });
     expect(view.recentDeliveries).toMatchObject([{ id: deliveryId, type: 'alert.created', status: 'delivered', attempts: 1, lastStatusCode: 200 }]);
+  });
+
+  it("keeps the endpoint's status line on a PUT to the same URL and clears it for a new URL", async () => {
+    const t = await webhookTenant();
+    const { deliveryId } = await emit(t);
+    await runDelivery(deliveryId!);
+    const same = await api('/v1/integrations/webhook', { method: 'PUT', token: t.owner.token, ip: t.ip, body: { url: `${inject('webhookSinkUrl')}${t.path}` } });
+    expect(await json(same)).toMatchObject({ lastStatusCode: 200, lastDeliveryAt: expect.any(String) });
+    const moved = await api('/v1/integrations/webhook', { method: 'PUT', token: t.owner.token, ip: t.ip, body: { url: `${inject('webhookSinkUrl')}${t.path}/v2` } });
+    expect(await json(moved)).toMatchObject({ lastStatusCode: null, lastDeliveryAt: null, lastError: null, recentDeliveries: [{ id: deliveryId, status: 'delivered' }] });
   });
 
   it('sends nothing again when QStash redelivers after success (same message, or a second message for the row)', async () => {
