@@ -3,7 +3,7 @@
  * probability was computed from (`alerts.features`), and an agent records whether the lead
  * converted. Those pairs are what the nightly retrain learns from.
  *
- * When a tenant has enough of them (documented in README "Models"):
+ * When a tenant has enough of them:
  * - RETRAIN_MIN_OUTCOMES alerts of the kind with both a recorded outcome and a feature snapshot,
  * - at least RETRAIN_MIN_PER_OUTCOME converted and as many not converted (precision and AUC from
  *   fewer are noise),

@@ -24,7 +24,7 @@ import {
   trainModelAsync,
   type CsvRow,
 } from '../../intelligence/models';
-import { DependencyUnavailable, NotFound, ServiceError, ValidationFailed, type FieldIssue } from '../../lib/errors';
+import { DependencyUnavailable, LimitExceeded, NotFound, ServiceError, ValidationFailed, type FieldIssue } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { ServiceContext } from '../context';
 import { getTenant } from '../tenants/tenant';
@@ -44,6 +44,8 @@ export const PROGRESS_INTERVAL_MS = 250;
 export const STALLED_AFTER_MS = 15 * 60_000;
 /** QStash retries of /jobs/train after the first attempt (a database blip should not lose a run). */
 export const TRAIN_JOB_RETRIES = 2;
+/** Runs a tenant may have in flight at once: each is seconds of CPU and a stored upload of up to 20 MB. */
+export const MAX_RUNNING_TRAININGS = 3;
 
 type TrainingRow = typeof modelTrainings.$inferSelect;
 type TrainingStatus = TrainingRow['status'];
@@ -78,6 +80,7 @@ export interface TrainingOutcome {
 /** Trains in this request and answers with the stored version (wait=true). */
 export async function trainFromCsv(ctx: ServiceContext, input: CsvTrainingRequest): Promise<TrainingOutcome> {
   checkCsvHeader(input);
+  await checkRoomForAnotherRun(ctx);
   const training = await createTraining(ctx, { kind: input.kind, source: 'csv', label: input.label, exclude: input.exclude, csv: null });
   try {
     return await runTraining(ctx, training, { source: 'csv', csv: input.csv });
@@ -90,9 +93,17 @@ export async function trainFromCsv(ctx: ServiceContext, input: CsvTrainingReques
 /** Stores the upload and hands the run to /jobs/train (wait=false). */
 export async function enqueueCsvTraining(ctx: ServiceContext, input: CsvTrainingRequest, queue: TrainingQueue) {
   checkCsvHeader(input);
+  await checkRoomForAnotherRun(ctx);
   const training = await createTraining(ctx, { kind: input.kind, source: 'csv', label: input.label, exclude: input.exclude, csv: input.csv });
   await publishTraining(ctx, training.id, queue);
   return { trainingId: training.id, status: 'queued' as const };
+}
+
+async function checkRoomForAnotherRun(ctx: ServiceContext): Promise<void> {
+  const running = await runningTrainings(ctx.db, ctx.tenantId);
+  if (running >= MAX_RUNNING_TRAININGS) {
+    throw new LimitExceeded(`${running} training runs are still in progress; at most ${MAX_RUNNING_TRAININGS} run at once. Follow them with GET /v1/models/trainings/{id}.`, 30);
+  }
 }
 
 export async function createTraining(
@@ -313,6 +324,8 @@ function checkUsable(u: UsableRows, label: string, exclude: string[]): void {
 
 /** What can be told from the header alone, before anything is stored or parsed in full. */
 export function checkCsvHeader(input: Pick<CsvTrainingRequest, 'csv' | 'label' | 'exclude'>): void {
+  // Postgres text and jsonb cannot hold NUL, and no CSV export contains one: this is a binary file.
+  if (input.csv.includes('\u0000')) throw new ValidationFailed('The upload contains NUL bytes: send a CSV text file', [{ path: 'body', message: 'binary content' }]);
   const { header, errors } = parseCsvHeader(input.csv);
   if (header.length === 0 && errors.length === 0) {
     throw new ValidationFailed('The CSV is empty: send a header line naming the columns, then one row per lead', [{ path: 'body', message: 'empty' }]);
@@ -457,15 +470,15 @@ export async function getTraining(ctx: ServiceContext, id: string) {
   };
 }
 
-/** Runs of a kind still in flight (not stalled): the nightly retrain leaves those alone. */
-export async function runningTrainings(db: Database, tenantId: string, kind: ModelKind): Promise<number> {
+/** Runs (of a kind, or all) still in flight and not stalled. */
+export async function runningTrainings(db: Database | ServiceContext['db'], tenantId: string, kind?: ModelKind): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(modelTrainings)
     .where(
       and(
         eq(modelTrainings.tenantId, tenantId),
-        eq(modelTrainings.kind, kind),
+        kind ? eq(modelTrainings.kind, kind) : undefined,
         inArray(modelTrainings.status, RUNNING),
         sql`${modelTrainings.updatedAt} > now() - make_interval(secs => ${STALLED_AFTER_MS / 1000})`,
       ),

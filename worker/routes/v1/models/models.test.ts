@@ -185,6 +185,7 @@ describe('what a CSV gets back when it cannot be used as it is', () => {
     ['only excluded columns', 'a,Converted\n' + Array.from({ length: 40 }, (_, i) => `${i},${i % 2}`).join('\n'), { label: 'Converted', exclude: 'a' }, /No usable feature columns/, 'exclude'],
     ['an exclude naming no column', signal.csv, { label: 'Converted', exclude: 'Lead ID' }, /exclude names column\(s\) the CSV does not have: Lead ID/, 'exclude'],
     ['a duplicate header', 'a,a,Converted\n1,2,1\n', { label: 'Converted' }, /header line cannot be used/, 'line 1'],
+    ['a binary file', 'a,Converted\n1,\u00001\n', { label: 'Converted' }, /NUL bytes/, 'body'],
   ])('answers 422 to %s', async (_what, csv, query, message, path) => {
     const res = await train(t, 'refinance', csv, query as Record<string, string>);
     expect(res.status).toBe(422);
@@ -231,6 +232,7 @@ describe('asynchronous training', () => {
     expect(res.status).toBe(202);
     const { trainingId, status } = await json(res);
     expect(status).toBe('queued');
+    expect(res.headers.get('location')).toBe(`/v1/models/trainings/${trainingId}`);
     const queued = await json(await api(`/v1/models/trainings/${trainingId}`, { token: t.owner.token, ip: t.ip }));
     expect(queued).toMatchObject({ status: 'queued', result: null, progress: { foldsDone: 0, foldsTotal: 5, phase: 'queued' } });
     const [kept] = await withDb((db) => db.select({ csv: modelTrainings.csv }).from(modelTrainings).where(eq(modelTrainings.id, trainingId)));
@@ -255,6 +257,27 @@ describe('asynchronous training', () => {
     expect(models.find((m: any) => m.kind === 'refinance').versions).toHaveLength(1);
 
     expect((await deliverJob('/jobs/train', { trainingId: 'nope' })).status).toBe(422);
+  });
+});
+
+describe('runs in flight', () => {
+  it('allows three per tenant at once; a fourth waits until one has finished', async () => {
+    const t = await provisionTestTenant();
+    const small = signal.csv.split('\n').slice(0, 101).join('\n');
+    const ids: string[] = [];
+    for (const kind of ['sell', 'buy', 'sell']) {
+      const res = await train(t, kind, small, { ...LABEL, wait: 'false' });
+      expect(res.status).toBe(202);
+      ids.push((await json(res)).trainingId);
+    }
+    for (const wait of ['false', 'true']) {
+      const res = await train(t, 'invest', small, { ...LABEL, wait });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('30');
+      expect((await json(res)).error.message).toMatch(/3 training runs are still in progress/);
+    }
+    expect(await json(await deliverJob('/jobs/train', { trainingId: ids[0] }))).toMatchObject({ status: 'succeeded' });
+    expect((await train(t, 'invest', small, { ...LABEL, wait: 'false' })).status).toBe(202);
   });
 });
 

@@ -4,20 +4,22 @@ import { bodyLimit } from 'hono/body-limit';
 import type { HonoEnv } from '../../../env';
 import { BadRequest, fieldIssues, ServiceError, ValidationFailed } from '../../../lib/errors';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
-import { enqueueCsvTraining, MAX_CSV_BYTES, trainFromCsv } from '../../../services/models/trainings';
+import { enqueueCsvTraining, MAX_CSV_BYTES, MAX_RUNNING_TRAININGS, trainFromCsv } from '../../../services/models/trainings';
 import { commonErrors, ErrorSchema, json } from '../schemas';
 import { BadRowSchema, KindParam, MetricsSchema } from './schemas';
 
 const MB = MAX_CSV_BYTES / (1024 * 1024);
 
+const noNul = (s: string) => !s.includes('\u0000');
+
 const Query = z.object({
-  label: z.string().trim().min(1).max(200).openapi({ description: 'The outcome column: 1/0, yes/no or true/false per row', example: 'Converted' }),
+  label: z.string().trim().min(1).max(200).refine(noNul, 'no NUL characters').openapi({ description: 'The outcome column: 1/0, yes/no or true/false per row', example: 'Converted' }),
   exclude: z
     .string()
     .max(4000)
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.string().max(200)).max(200))
+    .pipe(z.array(z.string().max(200).refine(noNul, 'no NUL characters')).max(200))
     .openapi({ type: 'string', description: 'Comma-separated columns never used as features (ids, fields that leak the outcome); `Prefix *` globs allowed', example: 'Lead Id,Tags' }),
   wait: z
     .enum(['true', 'false', '1', '0'])
@@ -71,6 +73,7 @@ const route = defineRoute('models:write', {
     200: json(Outcome, 'Trained (wait=true): the stored version, active or rejected, and why'),
     202: json(z.object({ trainingId: z.string(), status: z.literal('queued') }), 'Queued (wait=false)'),
     ...commonErrors,
+    429: { description: `Too many runs in progress (at most ${MAX_RUNNING_TRAININGS}), or rate limited; see Retry-After`, content: { 'application/json': { schema: ErrorSchema } } },
     413: { description: `Body above ${MB} MB`, content: { 'application/json': { schema: ErrorSchema } } },
     415: { description: 'Not text/csv or multipart/form-data', content: { 'application/json': { schema: ErrorSchema } } },
   },
@@ -101,6 +104,10 @@ export const trainModelRoute = newRouter().openapi(route, async (c) => {
   const { label, exclude, wait } = c.req.valid('query');
   const input = { kind, label, exclude, csv: await csvBody(c) };
   const ctx = serviceContext(c);
-  if (!wait) return c.json(await enqueueCsvTraining(ctx, input, c.var.services.qstash), 202);
+  if (!wait) {
+    const queued = await enqueueCsvTraining(ctx, input, c.var.services.qstash);
+    c.header('Location', `/v1/models/trainings/${queued.trainingId}`);
+    return c.json(queued, 202);
+  }
   return c.json(await trainFromCsv(ctx, input), 200);
 });
