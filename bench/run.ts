@@ -1,16 +1,20 @@
 /**
  * `npm run bench [suite…]` — runs the benchmarks against a freshly started local product and
- * writes bench/results/<suite>.<postgres mode>.json. Suites: speed-to-lead, events, routing. Environment: BENCH_* knobs in each
+ * writes bench/results/<suite>.<postgres mode>.json. Suites: speed-to-lead, events, routing, dashboard,
+ * scoring, rescore, alert-latency. Environment: BENCH_* knobs in each
  * suite; DATABASE_URL / REDIS_URL to measure against real servers instead of the embedded ones.
  */
 import { startBenchStack, writeResult } from './harness';
+import { benchDashboard } from './dashboard';
 import { benchEvents } from './events';
 import { benchRouting } from './routing';
+import { benchRescore, benchScoring } from './scoring';
+import { benchAlertLatency } from './alert-latency';
 import { benchSpeedToLead } from './speed-to-lead';
 
-const SUITES = { 'speed-to-lead': benchSpeedToLead, events: benchEvents, routing: benchRouting } as const;
+const SUITES = { 'speed-to-lead': benchSpeedToLead, events: benchEvents, routing: benchRouting, dashboard: benchDashboard, scoring: benchScoring, rescore: benchRescore, 'alert-latency': benchAlertLatency } as const;
 /** Suites that measure pure code in this process and need no running product. */
-const STANDALONE = new Set<string>(['routing']);
+const STANDALONE = new Set<string>(['routing', 'scoring']);
 
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

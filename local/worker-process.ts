@@ -30,7 +30,7 @@ export async function startWorker(opts: {
   const wrangler = join(ROOT, 'node_modules/.bin/wrangler');
   const child = spawn(
     wrangler,
-    ['dev', '--port', String(opts.port), '--ip', '127.0.0.1', '--env-file', envFile, '--persist-to', join(opts.stateDir, 'wrangler'), '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    ['dev', '--port', String(opts.port), '--ip', '127.0.0.1', '--env-file', envFile, '--persist-to', join(opts.stateDir, 'wrangler'), '--show-interactive-dev-session=false', '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'warn'],
     {
       cwd: ROOT,
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },

@@ -1,5 +1,5 @@
 import { except } from 'hono/combine';
-import { ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
+import { asDependencyFailure, ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
 import { errorResponse, newRouter } from './lib/router';
 import { init, requestContext } from './middleware/init';
 import { docsRoutes } from './routes/docs';
@@ -34,6 +34,12 @@ export function createApp() {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === status)?.[0] ?? 'bad_request') as ErrorCode;
       return errorResponse(c, code, err.message || 'Bad request');
+    }
+    const outage = asDependencyFailure(err);
+    if (outage) {
+      logger?.warn('dependency unavailable', { code: outage.code, error: err });
+      c.header('Retry-After', String(outage.retryAfter));
+      return errorResponse(c, outage.code, outage.message, outage.details);
     }
     // Unknown failure: full detail in the log, a generic message to the client.
     logger?.error('unhandled error', { error: err });

@@ -113,3 +113,23 @@ export function fieldIssues(issues: ReadonlyArray<{ path: ReadonlyArray<Property
     message: i.message,
   }));
 }
+
+/** Postgres SQLSTATEs that mean "the database can't serve you right now", not "your query is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08...|53300|53400|57P01|57P02|57P03)$/;
+const UNAVAILABLE_MESSAGE = /connection terminated|too many (clients|connections)|ECONNREFUSED|ECONNRESET|socket hang up|WebSocket (was )?closed|fetch failed|Network connection lost|timeout exceeded when trying to connect/i;
+
+/**
+ * An unexpected error that is really a dependency outage (Postgres out of connections or
+ * unreachable, Redis/QStash unreachable): the caller gets 503 + Retry-After rather than a 500,
+ * because retrying shortly is the right thing to do.
+ */
+export function asDependencyFailure(err: unknown): DependencyUnavailable | null {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown } | null;
+  if (!e || typeof e !== 'object') return null;
+  if (typeof e.code === 'string' && UNAVAILABLE_SQLSTATE.test(e.code)) return new DependencyUnavailable('The database', err);
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) {
+    const name = /redis|upstash/i.test(String(e.name) + e.message) ? 'Redis' : /qstash/i.test(e.message) ? 'The job queue' : 'The database';
+    return new DependencyUnavailable(name, err);
+  }
+  return e.cause && e.cause !== err ? asDependencyFailure(e.cause) : null;
+}

@@ -58,8 +58,11 @@ export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promis
     const [existing] = await ctx.db.select().from(alerts).where(and(eq(alerts.tenantId, ctx.tenantId), eq(alerts.dedupeKey, dedupeKey))).limit(1);
     return { alert: existing!, created: false };
   }
+  const t0 = performance.now();
   const routed = await routeStoredAlert(ctx, inserted);
+  const t1 = performance.now();
   const announced = await announceAlert(ctx, routed, 'created');
+  ctx.logger.info('alert raised', { alertId: routed.id, kind: routed.kind, leadId: routed.leadId, routeMs: Math.round(t1 - t0), announceMs: Math.round(performance.now() - t1) });
   await startSla(ctx, announced).catch((err: Error) => ctx.logger.warn('alert SLA timer not started', { alertId: routed.id, error: err.message }));
   return { alert: announced, created: true };
 }

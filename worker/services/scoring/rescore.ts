@@ -21,14 +21,19 @@ import { leadScores } from '../../db/schema';
 /** Per call; bigger sets are paged by the caller (the job) so one statement never grows unbounded. */
 export const RESCORE_BATCH = 500;
 
-export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string[], now = new Date()): Promise<{ scored: number; alerts: string[] }> {
-  const models = await activeModels(ctx);
-  const { settings } = await getTenant(ctx);
+export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string[], now = new Date()): Promise<{ scored: number; alerts: string[]; timings: Record<string, number> }> {
+  const t0 = performance.now();
+  const [models, { settings }] = await Promise.all([activeModels(ctx), getTenant(ctx)]);
+  const timings = { setup: 0, score: 0, alerts: 0 };
+  timings.setup = performance.now() - t0;
   const alerts: string[] = [];
   let scored = 0;
   for (let i = 0; i < leadIds.length; i += RESCORE_BATCH) {
+    const t1 = performance.now();
     const results = await scoreLeads(ctx, leadIds.slice(i, i + RESCORE_BATCH), models, now);
     scored += results.length;
+    const t2 = performance.now();
+    timings.score += t2 - t1;
     for (const r of results) {
       for (const kind of MODEL_KINDS) {
         const m = r.models[kind];
@@ -46,8 +51,9 @@ export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string
         if (created) alerts.push(alert.id);
       }
     }
+    timings.alerts += performance.now() - t2;
   }
-  return { scored, alerts };
+  return { scored, alerts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) };
 }
 
 const KIND_LABEL: Record<ModelKind, string> = { sell: 'likely to sell', buy: 'likely to buy', refinance: 'likely to refinance', invest: 'likely to invest' };
@@ -77,8 +83,8 @@ export function alertReasons(kind: ModelKind, r: Pick<LeadScoring, 'models' | 's
 export async function rescoreInBackground(env: unknown, tenantId: string, leadIds: readonly string[], logger: Logger): Promise<void> {
   const { ctx, close } = openSystemContext(env, tenantId, logger);
   try {
-    const { scored, alerts } = await rescoreLeads(ctx, leadIds);
-    logger.info('leads rescored', { scored, alerts: alerts.length, trigger: 'strong_event' });
+    const { scored, alerts, timings } = await rescoreLeads(ctx, leadIds);
+    logger.info('leads rescored', { scored, alerts: alerts.length, trigger: 'strong_event', timings });
   } catch (err) {
     logger.warn('immediate rescoring failed; the scoring job will retry', { leads: leadIds.length, error: (err as Error).message });
   } finally {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { asDependencyFailure, DependencyUnavailable } from './errors';
+
+describe('asDependencyFailure', () => {
+  it('recognises Postgres refusing or losing connections', () => {
+    for (const code of ['53300', '08006', '08001', '57P01', '57P03']) expect(asDependencyFailure(Object.assign(new Error('x'), { code }))).toBeInstanceOf(DependencyUnavailable);
+    expect(asDependencyFailure(new Error('Connection terminated unexpectedly'))?.message).toBe('The database is unavailable; retry shortly');
+    expect(asDependencyFailure(new Error('sorry, too many clients already'))).toBeInstanceOf(DependencyUnavailable);
+  });
+
+  it('looks through a wrapping error (drizzle wraps the driver error in `cause`)', () => {
+    const wrapped = new Error('Failed query: select 1', { cause: Object.assign(new Error('too many'), { code: '53300' }) });
+    expect(asDependencyFailure(wrapped)).toBeInstanceOf(DependencyUnavailable);
+  });
+
+  it('names Redis when the failure is Redis’s', () => {
+    expect(asDependencyFailure(Object.assign(new Error('fetch failed'), { name: 'UpstashError' }))?.message).toMatch(/^Redis/);
+  });
+
+  it('leaves real bugs and query errors alone', () => {
+    expect(asDependencyFailure(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBeNull();
+    expect(asDependencyFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+    expect(asDependencyFailure(Object.assign(new Error('syntax error'), { code: '42601' }))).toBeNull();
+    expect(asDependencyFailure(null)).toBeNull();
+  });
+});
