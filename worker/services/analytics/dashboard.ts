@@ -1,15 +1,15 @@
 /**
  * The manager dashboard (PRODUCT.md §3.7): hero metrics, funnel, distributions, commission
  * forecast, alert outcomes per model and the agent leaderboard for a date range, computed in
- * Postgres on every call (three aggregate statements in parallel plus the tenant's business
- * rules). Nothing is cached: the figures are as fresh as the rows. Every figure travels with the
- * definition that produced it, so the UI can explain itself.
+ * Postgres on every call (one aggregate statement, with the tenant's business rules). Nothing is
+ * cached: the figures are as fresh as the rows. Every figure travels with the definition that
+ * produced it, so the UI can explain itself.
  */
 import { NotFound, ValidationFailed } from '../../lib/errors';
 import type { ServiceContext } from '../context';
-import { getTenant } from '../tenants/tenant';
+import { TenantSettingsSchema } from '../tenants/settings';
 import { DEFINITIONS, FUNNEL_STAGES, OPEN_STAGES, PRICE_BUCKETS, SPEED_BUCKETS, TIMELINE_BUCKETS, type FunnelStage, type OpenStage, type SpeedBucket, type TimelineBucket } from './buckets';
-import { alertsByKind, leaderboard, leadTotals, type AlertKindRow, type DashboardScope, type LeaderboardRow } from './queries';
+import { dashboardFigures, type AlertKindRow, type LeaderboardRow } from './queries';
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 366;
@@ -73,13 +73,13 @@ const ms = (v: number | null) => (v === null ? null : Math.round(v));
 
 export async function getDashboard(ctx: ServiceContext, q: DashboardQuery): Promise<Dashboard> {
   const range = resolveRange(q);
-  const scope: DashboardScope = { ...range, agentId: q.agentId };
-  // Independent reads, in parallel: the pool gives each its own connection.
-  const [tenant, leads, alerts, people] = await Promise.all([getTenant(ctx), leadTotals(ctx, scope), alertsByKind(ctx, scope), leaderboard(ctx, scope)]);
+  const figures = await dashboardFigures(ctx, { ...range, agentId: q.agentId });
+  if (figures.settings === null) throw new NotFound('Tenant');
   // The leaderboard always holds the filtered person when they belong to this tenant.
-  if (q.agentId && people.length === 0) throw new NotFound('Agent');
+  if (q.agentId && figures.leaderboard.length === 0) throw new NotFound('Agent');
+  const { totals: leads, alertsByKind: alerts, leaderboard: people } = figures;
 
-  const rules = tenant.settings.businessRules;
+  const rules = TenantSettingsSchema.parse(figures.settings).businessRules;
   const perLeadCents = rules.averageSalePriceCents * rules.commissionRate * rules.teamSplit;
   const byStage = OPEN_STAGES.map((stage, i) => {
     const count = leads.openByStage[i] ?? 0;
