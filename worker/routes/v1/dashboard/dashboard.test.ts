@@ -2,6 +2,7 @@
  * GET /v1/dashboard against a hand-built tenant: every number below was worked out by hand from
  * the fixture (see the comments), not read back from the implementation.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alerts, leads } from '../../../db/schema';
 import { newId } from '../../../lib/ids';
@@ -266,6 +267,7 @@ describe('GET /v1/dashboard', () => {
     await bad(`from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(FROM)}`, 'to');
     await bad(`from=2024-01-01T00:00:00Z&to=2025-01-02T00:00:01Z`, 'from'); // 367 days
     await bad('from=yesterday', 'from');
+    await bad('from=0000-01-01T00:00:00Z&to=0000-01-02T00:00:00Z', 'from'); // a valid ISO instant Postgres cannot hold
     await bad(`to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}&from=2099-01-01T00:00:00Z`, 'to');
     await bad('agentId=not-an-id', 'agentId');
     expect((await dashboard(`from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`)).status).toBe(200); // 366 days (2024 is a leap year)
@@ -274,4 +276,16 @@ describe('GET /v1/dashboard', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
   });
+
+  it('never answers 5xx to fuzzed query strings', async () => {
+    const instant = fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string());
+    const param = (name: string, value: fc.Arbitrary<string>) => fc.option(value.map((v) => `${name}=${encodeURIComponent(v)}`), { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(param('from', instant), param('to', instant), param('agentId', fc.oneof(fc.string(), fc.constant(agentA.id))), async (...parts) => {
+        const { status } = await dashboard(parts.filter(Boolean).join('&'));
+        expect(status, parts.join('&')).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
 });

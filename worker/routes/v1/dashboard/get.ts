@@ -4,9 +4,15 @@ import { FUNNEL_STAGES, OPEN_STAGES, SPEED_BUCKETS, TIMELINE_BUCKETS } from '../
 import { DEFAULT_RANGE_DAYS, getDashboard, MAX_RANGE_DAYS } from '../../../services/analytics/dashboard';
 import { commonErrors, json, notFound } from '../schemas';
 
+// Postgres timestamps stop at year 294276 and JS ISO strings turn odd before year 1 and after
+// 9999; a dashboard has no use for either end, and an out-of-range instant must be a 422, not a 500.
+const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-01-01T00:00:00Z');
+const Instant = z.iso.datetime({ offset: true }).refine((v) => Date.parse(v) >= EARLIEST && Date.parse(v) < LATEST, 'must be between 1970 and 9999');
+
 const Query = z.object({
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: `Start of the range, inclusive (default: ${DEFAULT_RANGE_DAYS} days before \`to\`)` }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({ description: `End of the range, exclusive (default: now); at most ${MAX_RANGE_DAYS} days after \`from\`` }),
+  from: Instant.optional().openapi({ description: `Start of the range, inclusive (default: ${DEFAULT_RANGE_DAYS} days before \`to\`)` }),
+  to: Instant.optional().openapi({ description: `End of the range, exclusive (default: now); at most ${MAX_RANGE_DAYS} days after \`from\`` }),
   agentId: z
     .string()
     .min(1)
