@@ -294,6 +294,7 @@ describe('delivery', () => {
     expect(ahead.hellos()[0]!.data).toEqual({ cursor: total, replayed: 0, gap: true });
   });
 
+  // The hub's own message handler ignores everything: a pong can only come from the runtime's auto-response.
   it('answers ping with pong', async () => {
     const t = await provisionTestTenant();
     const feed = await openFeed({ token: t.owner.token });
