@@ -152,6 +152,90 @@ describe('npm start', () => {
     expect(rows).toEqual([{ v: 'kept' }]);
     expect(runs.rows[0].n).toBeGreaterThan(0);
   }, 180_000);
+
+  it(
+    'turns a burst of homeowner behaviour into one sell alert, routed by the rules, on the agent’s open socket, escalated to the next agent when not acknowledged',
+    async () => {
+      const login = async (email: string) => {
+        const res = await fetch(`${base()}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '10.9.9.9' }, body: JSON.stringify({ tenant: 'demo', email, password: 'demo-password-2026' }) });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as any).accessToken as string;
+      };
+      const call = async (path: string, token: string, init: { method?: string; body?: unknown } = {}) => {
+        const res = await fetch(`${base()}${path}`, { method: init.method ?? (init.body ? 'POST' : 'GET'), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: init.body ? JSON.stringify(init.body) : undefined });
+        return { status: res.status, body: (await res.json().catch(() => null)) as any };
+      };
+      const owner = await login('owner@demo.leadpulse.test');
+      const maria = await login('maria@demo.leadpulse.test');
+      const priya = await login('priya@demo.leadpulse.test');
+      const users = (await call('/v1/users', owner)).body.users as Array<{ id: string; email: string }>;
+      const idOf = (email: string) => users.find((u) => u.email === email)!.id;
+
+      // The tenant's rules: likely sellers go to the less loaded of Maria and Priya, 1-minute SLA, clocks running all week.
+      const patched = await call('/v1/tenant', owner, { method: 'PATCH', body: { settings: { businessHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } } } });
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      const rules = [{ id: 'likely-sellers', name: 'Likely sellers', when: { kinds: ['sell'] }, pool: { agentIds: [idOf('maria@demo.leadpulse.test'), idOf('priya@demo.leadpulse.test')], preferTerritory: true }, strategy: 'least_loaded', slaMinutes: 1 }];
+      const put = await call('/v1/routing/rules', owner, { method: 'PUT', body: { rules } });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      const created = await call('/v1/api-keys', owner, { body: { name: 'website events', scopes: ['events:write'] } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const key = created.body.key as string;
+
+      const { default: WebSocket } = await import('ws');
+      const frames: Record<string, any[]> = { maria: [], priya: [] };
+      const sockets = Object.entries({ maria, priya }).map(([who, token]) => {
+        const ws = new WebSocket(`${base().replace('http', 'ws')}/v1/realtime`, ['leadpulse.v1', token]);
+        ws.on('message', (raw) => frames[who]!.push(JSON.parse(raw.toString())));
+        return new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => (ws.once('open', () => resolve(ws)), ws.once('error', reject)));
+      });
+      const [mariaWs, priyaWs] = (await Promise.all(sockets)) as [InstanceType<typeof WebSocket>, InstanceType<typeof WebSocket>];
+
+      // A homeowner: valuation requests, a spike of listing views, long tenure with equity.
+      const ago = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+      const externalId = `home-e2e-${Date.now()}`;
+      const events = [
+        { externalId, type: 'property_facts', properties: { purchaseDate: '2011-04-01', estimateCents: 520_000_00, mortgageBalanceCents: 140_000_00 }, occurredAt: ago(3) },
+        { externalId, type: 'home_valuation_requested', occurredAt: ago(0.2) },
+        { externalId, type: 'home_valuation_requested', occurredAt: ago(1.2) },
+        ...Array.from({ length: 12 }, (_, i) => ({ externalId, type: 'listing_viewed', occurredAt: ago((i % 6) + 0.1) })),
+      ];
+      // Two bursts in a row: the second must not raise a second alert.
+      expect((await call('/v1/events', key, { body: { events } })).status).toBe(202);
+      expect((await call('/v1/events', key, { body: { events: events.slice(1).map((e, i) => ({ ...e, occurredAt: ago(2 + (i % 5) * 0.1) })) } })).status).toBe(202);
+
+      const until = async <T>(what: string, check: () => T | undefined, ms: number) => {
+        const deadline = Date.now() + ms;
+        for (;;) {
+          const v = check();
+          if (v) return v;
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      const alert = await until('alert.created on a socket', () => [...frames.maria!, ...frames.priya!].find((f) => f.type === 'alert.created' && f.data.kind === 'sell'), 15_000);
+      const first = alert.data.assignedAgentIds[0] as string;
+      const [firstName, nextName] = first === idOf('maria@demo.leadpulse.test') ? ['maria', 'priya'] : ['priya', 'maria'];
+      expect(frames[firstName]!.some((f) => f.type === 'alert.created' && f.id === alert.id)).toBe(true);
+      expect(alert.data.probability).toBeGreaterThanOrEqual(0.5);
+      expect(alert.cursor).toBeGreaterThan(0);
+
+      // One alert, not several (two bursts were posted), with a readable why-log.
+      const alerts = (await call('/v1/alerts?kind=sell', owner)).body.alerts.filter((a: any) => a.leadId === alert.data.leadId);
+      expect(alerts).toHaveLength(1);
+      const routing = (await call(`/v1/alerts/${alert.id}/routing`, owner)).body;
+      expect(routing.why.join(' | ')).toMatch(/Likely sellers/);
+      const scores = (await call(`/v1/leads/${alert.data.leadId}/scores`, owner)).body;
+      expect(scores.models.sell.probability).toBeGreaterThanOrEqual(0.5);
+      expect(scores.signals.map((x: any) => x.type)).toEqual(expect.arrayContaining(['home_valuation_request', 'listing_view_spike']));
+
+      // Nobody acknowledges: after the 1-minute SLA (a Durable Object alarm), the next agent gets it.
+      const escalated = await until('the escalation', () => frames[nextName]!.find((f) => f.type === 'alert.updated' && f.id === alert.id && f.data.escalationLevel === 1), 90_000);
+      expect(escalated.data.assignedAgentIds).toEqual([idOf(`${nextName}@demo.leadpulse.test`)]);
+      mariaWs.close();
+      priyaWs.close();
+    },
+    150_000,
+  );
 });
 
 async function start(env: NodeJS.ProcessEnv, port: number): Promise<Running> {

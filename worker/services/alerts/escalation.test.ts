@@ -50,7 +50,8 @@ describe('SLA ladder', () => {
   it('moves an unacknowledged alert to the next agent, then to the managers, with the why-log growing', async () => {
     const t = await provisionTestTenant();
     // Business hours all week, so the test does not depend on when it runs.
-    await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { businessHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } } } });
+    const patched = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { businessHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } } } });
+    expect(patched.status).toBe(200);
     const a = await memberWithRole(t, 'agent');
     const b = await memberWithRole(t, 'agent');
     const alert = await raiseSellAlert(t, 'ladder-home');

@@ -117,6 +117,20 @@ describe('scoring', () => {
     expect(scores.signals.map((s: { type: string }) => s.type)).toEqual(['email_engagement']);
   });
 
+  it('reads signal thresholds from the tenant settings (and refuses nonsense ones)', async () => {
+    const t = await provisionTestTenant();
+    const bad = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { signalThresholds: { listingViewSpikeRatio: 0 } } } });
+    expect(bad.status).toBe(422);
+    // Two email opens are not "engagement" by default (3); this tenant says they are.
+    const ok = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { signalThresholds: { emailEngagementMinimum: 2 } } } });
+    expect(ok.status).toBe(200);
+    const events = Array.from({ length: 2 }, (_, i) => ({ externalId: 'home-mail', type: 'email_opened', occurredAt: ago(i + 1) }));
+    await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } });
+    const lead = await leadByExternal(t, 'home-mail');
+    const scores = await json(await api(`/v1/leads/${lead.id}/scores`, { token: t.owner.token }));
+    expect(scores.signals.map((s: { type: string }) => s.type)).toEqual(['email_engagement']);
+  });
+
   it('scores a lead that was never scored on first read, without paging anyone', async () => {
     const t = await provisionTestTenant();
     const lead = await withDb(async (db) => {

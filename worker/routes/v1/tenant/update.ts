@@ -15,6 +15,11 @@ const Body = z
         businessRules: Section.optional(),
         botPersona: Section.optional(),
         alertThreshold: z.number().optional(),
+        alerting: Section.optional(),
+        businessHours: Section.optional(),
+        signalThresholds: Section.optional(),
+        followUps: Section.optional(),
+        consentTags: z.array(z.string()).optional(),
       })
       .strict()
       .optional()
@@ -27,7 +32,7 @@ const route = defineRoute('tenant:write', {
   method: 'patch',
   path: '/tenant',
   tags: ['Tenancy'],
-  summary: 'Update name, time zone and settings (quiet hours, consent, business rules, bot persona)',
+  summary: 'Update name, time zone and settings (quiet hours, consent, business rules, bot persona, alerting, business hours, signal thresholds, follow-ups)',
   request: { body: jsonBody(Body) },
   responses: { 200: json(TenantSchema, 'Updated'), ...commonErrors },
 });
