@@ -38,7 +38,7 @@ const MessageSchema = z.object({
 });
 
 /** A frame is sent to every socket and replayed from SQLite: views, not documents. */
-const MAX_DATA_BYTES = 32 * 1024;
+const MAX_DATA_CHARS = 32 * 1024;
 /** A stuck hub must not hold up the operation that published; replay covers what was not sent. */
 const PUBLISH_TIMEOUT_MS = 3_000;
 
@@ -63,9 +63,9 @@ async function publish(ctx: ServiceContext, audience: RealtimeAudience, msg: Rea
   } catch {
     size = Infinity;
   }
-  if (!parsed.success || size > MAX_DATA_BYTES) {
+  if (!parsed.success || size > MAX_DATA_CHARS) {
     // A publisher's bug, not a client's input: say so loudly, but never fail the caller's operation.
-    ctx.logger.error('realtime message refused', { key: String(msg.key).slice(0, 200), type: String(msg.type).slice(0, 64), dataBytes: size, issues: parsed.error?.issues.map((i) => i.path.join('.')) });
+    ctx.logger.error('realtime message refused', { key: String(msg.key).slice(0, 200), type: String(msg.type).slice(0, 64), dataChars: size, issues: parsed.error?.issues.map((i) => i.path.join('.')) });
     return { deliveredTo: [] };
   }
   if (!ctx.hubs) {
