@@ -1,3 +1,4 @@
+import { disconnectRealtime } from '../realtime/publish';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { refreshTokens, users } from '../../db/schema';
 import { looksLikeRefreshToken } from '../../lib/crypto/tokens';
@@ -54,4 +55,6 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
     await revokeFamily(tx.db, row.familyId);
     await audit(tx, { action: 'auth.logout', targetType: 'token_family', targetId: row.familyId });
   });
+  // This sign-in's open dashboards stop receiving alerts too (best effort: they also expire with the token).
+  await disconnectRealtime(ctx, row.userId, row.familyId);
 }

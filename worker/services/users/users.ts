@@ -1,3 +1,4 @@
+import { disconnectRealtime } from '../realtime/publish';
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { ROLE_RANK } from '../../auth/permissions';
 import { users, type Role } from '../../db/schema';
@@ -113,7 +114,7 @@ export async function updateUser(ctx: ServiceContext, id: string, patch: UserFie
 
 /** Soft delete: the row stays for history (leads, audit), sign-in and sessions end now. */
 export async function deleteUser(ctx: ServiceContext, id: string) {
-  return withTransaction(ctx, async (tx) => {
+  await withTransaction(ctx, async (tx) => {
     const current = await getUser(tx, id);
     if (ROLE_RANK[current.role] > callerRank(tx)) throw new Forbidden('You cannot remove a user above your own role');
     if (current.role === 'owner') await assertAnotherOwner(tx, id);
@@ -121,6 +122,8 @@ export async function deleteUser(ctx: ServiceContext, id: string) {
     await revokeAllSessionsOf(tx.db, id);
     await audit(tx, { action: 'user.deleted', targetType: 'user', targetId: id });
   });
+  // A removed teammate's open sockets are closed: no more alerts on a phone that left the team.
+  await disconnectRealtime(ctx, id);
 }
 
 async function assertAnotherOwner(ctx: ServiceContext, exceptId: string) {

@@ -417,3 +417,22 @@ describe('audiences and tenant isolation', () => {
   });
 });
 
+
+describe('sockets end with the session', () => {
+  it('closes the sockets of a sign-in when it signs out, and all of a person’s sockets when they are removed', async () => {
+    const t = await provisionTestTenant();
+    const agent = await memberWithRole(t, 'agent');
+    const other = await login(t.slug, agent.email, TEST_PASSWORD, t.ip);
+    const signedOut = await openFeed({ token: agent.token });
+    const stillIn = await openFeed({ token: other.accessToken });
+
+    expect((await api('/v1/auth/logout', { token: agent.token, ip: t.ip, body: { refreshToken: agent.refreshToken } })).status).toBe(204);
+    await signedOut.until(() => signedOut.closed, 'the signed-out socket to close');
+    expect(signedOut.closed!.code).toBe(CLOSE_SIGNED_OUT);
+    expect(stillIn.closed).toBeNull();
+
+    expect((await api(`/v1/users/${agent.id}`, { method: 'DELETE', token: t.owner.token, ip: t.ip })).status).toBe(204);
+    await stillIn.until(() => stillIn.closed, 'the removed person’s socket to close');
+    expect(stillIn.closed!.code).toBe(CLOSE_SIGNED_OUT);
+  });
+});
