@@ -1,17 +1,20 @@
 import type { Metadata, Viewport } from 'next';
+import { Providers } from '../components/providers';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'LeadPulse',
+  title: { default: 'LeadPulse', template: '%s · LeadPulse' },
   description: 'Answer every real-estate lead in seconds.',
 };
 
-export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#0f172a' };
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#4f46e5' };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">{children}</body>
+      <body className="min-h-dvh bg-slate-50 font-sans text-slate-900 antialiased">
+        <Providers>{children}</Providers>
+      </body>
     </html>
   );
 }

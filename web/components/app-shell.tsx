@@ -1,0 +1,263 @@
+'use client';
+
+/**
+ * The frame of every signed-in screen: top bar (brand, navigation on wide screens, live
+ * connection, account), a bottom tab bar on phones, and the gate — signed-out visitors go to
+ * sign-in (and come back afterwards), and a role without the permission the screen's API needs
+ * sees "Not allowed" instead of a broken page. Navigation only offers what the role may open.
+ */
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { OperationKey } from '../lib/api/openapi.gen';
+import type { Me } from '../lib/api/types';
+import { useInbox } from '../lib/inbox-store';
+import type { LiveStatus } from '../lib/live-socket';
+import { useDismiss } from '../lib/use-dismiss';
+import { allowed, homeFor, useSession } from '../lib/use-session';
+import { ChartIcon, GearIcon, InboxIcon, PulseIcon, UserIcon } from './icons';
+import { cx, NotAllowed, Skeleton } from './ui';
+
+/** Admin sections and the operation each one is built on; the admin tab shows if any is allowed. */
+export const ADMIN_SECTIONS: Array<{ href: string; label: string; op: OperationKey }> = [
+  { href: '/admin/users', label: 'Team', op: 'PATCH /users/{id}' },
+  { href: '/admin/routing', label: 'Routing', op: 'PUT /routing/rules' },
+  { href: '/admin/settings', label: 'Business rules', op: 'PATCH /tenant' },
+  { href: '/admin/api-keys', label: 'API keys', op: 'GET /api-keys' },
+  { href: '/admin/integrations', label: 'GoHighLevel', op: 'PUT /integrations/ghl' },
+  { href: '/admin/audit', label: 'Audit log', op: 'GET /audit-log' },
+];
+
+export function canAdmin(me: Me | null): boolean {
+  return ADMIN_SECTIONS.some((s) => allowed(me, s.op));
+}
+
+export type Requirement = { what: string } & ({ op: OperationKey } | { permission: string } | { admin: true });
+
+function meets(me: Me | null, r: Requirement): boolean {
+  if ('op' in r) return allowed(me, r.op);
+  if ('permission' in r) return !!me?.permissions.includes(r.permission);
+  return canAdmin(me);
+}
+
+interface NavItem {
+  href: string;
+  label: string;
+  icon: (p: { className?: string }) => ReactNode;
+  show: (me: Me | null) => boolean;
+  badge?: boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: '/inbox', label: 'Inbox', icon: InboxIcon, show: (me) => allowed(me, 'GET /alerts'), badge: true },
+  { href: '/dashboard', label: 'Dashboard', icon: ChartIcon, show: (me) => allowed(me, 'GET /dashboard') },
+  { href: '/admin', label: 'Admin', icon: GearIcon, show: canAdmin },
+  { href: '/status', label: 'Status', icon: PulseIcon, show: () => true },
+];
+
+export function AppShell({
+  children,
+  require,
+  wide = false,
+  open = false,
+}: {
+  children: ReactNode;
+  /** Also shown to signed-out visitors (the status page). */
+  open?: boolean;
+  /**
+   * What the screen needs (plain data: pages are server components): the permission behind an
+   * API operation, a permission by name, or any admin section.
+   */
+  require?: Requirement;
+  wide?: boolean;
+}) {
+  const { status, me } = useSession();
+  const router = useRouter();
+  const pathname = usePathname();
+
+  useEffect(() => {
+    if (status !== 'signed-out' || open) return;
+    const next = `${window.location.pathname}${window.location.search}`;
+    router.replace(`/?next=${encodeURIComponent(next)}`);
+  }, [status, router, open]);
+
+  const ready = status === 'signed-in' || status === 'expired' || (open && status === 'signed-out');
+  const permitted = !require || meets(me, require);
+
+  return (
+    <div className="min-h-dvh pb-[calc(4rem+env(safe-area-inset-bottom))] sm:pb-0">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+        Skip to content
+      </a>
+      <TopBar me={ready ? me : null} pathname={pathname} signedOut={status === 'signed-out'} />
+      <main id="main" tabIndex={-1} className={cx('mx-auto px-3 py-4 focus:outline-none sm:px-6 sm:py-6', wide ? 'max-w-7xl' : 'max-w-5xl')}>
+        {!ready ? <ShellLoading /> : permitted ? children : <NotAllowed what={require!.what} />}
+      </main>
+      <BottomBar me={ready ? me : null} pathname={pathname} />
+    </div>
+  );
+}
+
+function ShellLoading() {
+  return (
+    <div role="status" aria-live="polite" className="space-y-3">
+      <span className="sr-only">Loading…</span>
+      <Skeleton className="h-8 w-48" />
+      <Skeleton className="h-24 w-full rounded-xl" />
+      <Skeleton className="h-24 w-full rounded-xl" />
+    </div>
+  );
+}
+
+function isActive(pathname: string, href: string) {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}
+
+function UnreadBadge({ className }: { className?: string }) {
+  const { unread } = useInbox();
+  if (!unread) return null;
+  return (
+    <span data-testid="unread-badge" aria-label={`${unread} unread`} className={cx('inline-flex min-w-5 items-center justify-center rounded-full bg-red-600 px-1.5 text-[11px] font-bold leading-5 text-white tabular-nums', className)}>
+      {unread > 99 ? '99+' : unread}
+    </span>
+  );
+}
+
+function TopBar({ me, pathname, signedOut }: { me: Me | null; pathname: string; signedOut: boolean }) {
+  return (
+    <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-3 sm:px-6">
+        <Link href={me ? homeFor(me) : '/'} className="flex items-center gap-2 rounded font-bold text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+          <span aria-hidden className="inline-flex h-7 w-7 items-center justify-center rounded-lg bg-indigo-600 text-white">
+            <PulseIcon className="h-4 w-4" />
+          </span>
+          <span>LeadPulse</span>
+          {me && <span className="hidden truncate text-sm font-medium text-slate-500 md:inline">· {me.tenant.name}</span>}
+        </Link>
+        <nav aria-label="Main" className="ml-4 hidden items-center gap-1 sm:flex">
+          {me &&
+            NAV.filter((n) => n.show(me)).map((n) => (
+              <Link
+                key={n.href}
+                href={n.href}
+                aria-current={isActive(pathname, n.href) ? 'page' : undefined}
+                className={cx(
+                  'inline-flex h-9 items-center gap-1.5 rounded-lg px-3 text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500',
+                  isActive(pathname, n.href) ? 'bg-indigo-50 text-indigo-700' : 'text-slate-700 hover:bg-slate-100',
+                )}
+              >
+                {n.label}
+                {n.badge && <UnreadBadge />}
+              </Link>
+            ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-2">
+          {me && <ConnectionIndicator />}
+          {me ? (
+            <AccountMenu me={me} />
+          ) : !signedOut ? (
+            <span aria-hidden className="h-9 w-9" />
+          ) : (
+            <Link href="/" className="inline-flex h-9 items-center rounded-lg px-3 text-sm font-semibold text-indigo-700 hover:bg-indigo-50">
+              Sign in
+            </Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function BottomBar({ me, pathname }: { me: Me | null; pathname: string }) {
+  if (!me) return null;
+  const items = NAV.filter((n) => n.show(me));
+  return (
+    <nav aria-label="Main" className="fixed inset-x-0 bottom-0 z-20 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] sm:hidden">
+      <ul className="flex">
+        {items.map((n) => (
+          <li key={n.href} className="flex-1">
+            <Link
+              href={n.href}
+              aria-current={isActive(pathname, n.href) ? 'page' : undefined}
+              className={cx('relative flex h-16 flex-col items-center justify-center gap-0.5 text-xs font-semibold focus:outline-none focus-visible:bg-indigo-50', isActive(pathname, n.href) ? 'text-indigo-700' : 'text-slate-600')}
+            >
+              <n.icon className="h-6 w-6" />
+              {n.label}
+              {n.badge && <UnreadBadge className="absolute left-1/2 top-1.5 ml-1.5" />}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+const LIVE_LABEL: Record<LiveStatus, { text: string; dot: string; title: string }> = {
+  live: { text: 'Live', dot: 'bg-emerald-500', title: 'Connected: new alerts appear instantly' },
+  connecting: { text: 'Connecting', dot: 'bg-slate-400 animate-pulse', title: 'Connecting to live updates' },
+  reconnecting: { text: 'Reconnecting', dot: 'bg-amber-500 animate-pulse', title: 'Connection lost; reconnecting (missed alerts are replayed)' },
+  offline: { text: 'Offline', dot: 'bg-red-500', title: 'No live connection; the inbox refreshes every 30 s until it is back' },
+};
+
+export function ConnectionIndicator() {
+  const { live, retryInMs, status } = useInbox();
+  if (status === 'idle') return null;
+  const l = LIVE_LABEL[live];
+  return (
+    <span role="status" data-testid="connection" data-state={live} title={l.title} className="inline-flex w-[7.5rem] items-center justify-end gap-1.5 text-xs font-semibold text-slate-700">
+      <span aria-hidden className={cx('h-2.5 w-2.5 rounded-full', l.dot)} />
+      <span>{l.text}</span>
+      <span className="sr-only">
+        {l.title}
+        {retryInMs ? `, next try in ${Math.ceil(retryInMs / 1000)} seconds` : ''}
+      </span>
+    </span>
+  );
+}
+
+function AccountMenu({ me }: { me: Me }) {
+  const { session } = useSession();
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useDismiss(ref, open, useCallback(() => setOpen(false), []));
+  const name = me.user?.name ?? 'API key';
+  return (
+    <div ref={ref} className="relative">
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="inline-flex h-9 items-center gap-1.5 rounded-lg px-2 text-sm font-semibold text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+      >
+        <UserIcon />
+        <span className="hidden max-w-32 truncate lg:inline">{name}</span>
+        <span className="sr-only lg:hidden">Account</span>
+      </button>
+      {open && (
+        <div role="menu" className="absolute right-0 top-full z-30 mt-1 w-60 rounded-xl border border-slate-200 bg-white p-2 shadow-lg">
+          <div className="px-2 py-1.5">
+            <p className="truncate text-sm font-semibold text-slate-900">{name}</p>
+            <p className="truncate text-xs text-slate-600">{me.user?.email}</p>
+            <p className="mt-1 text-xs text-slate-600">
+              {me.user?.role ?? 'api key'} · {me.tenant.name}
+            </p>
+          </div>
+          <button
+            type="button"
+            role="menuitem"
+            onClick={async () => {
+              setOpen(false);
+              await session.signOut();
+              router.replace('/');
+            }}
+            className="mt-1 flex min-h-11 w-full items-center rounded-lg px-2 text-left text-sm font-semibold text-red-700 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
+            Sign out
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

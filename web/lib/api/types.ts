@@ -1,0 +1,46 @@
+/**
+ * Names for the generated schemas, plus the messages of the two sockets, which the OpenAPI
+ * document cannot describe (GET /v1/realtime and GET /v1/leads/:id/live).
+ */
+import type { Answer } from './client';
+import type { Schemas } from './openapi.gen';
+
+export type Alert = Schemas['Alert'];
+export type Lead = Schemas['Lead'];
+export type Message = Schemas['Message'];
+export type ConsentEvent = Schemas['ConsentEvent'];
+// The document marks the User component nullable because GET /me answers `user: null` for API keys.
+export type User = NonNullable<Schemas['User']>;
+export type ApiKey = Schemas['ApiKey'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type GhlConnection = Schemas['GhlConnection'];
+export type RoutingRules = Schemas['RoutingRules'];
+export type RoutingRule = RoutingRules[number];
+export type RoutingDecision = Schemas['RoutingDecision'];
+export type Tenant = Schemas['Tenant'];
+export type Role = User['role'];
+export type Me = Answer<'/me', 'get'>;
+export type Permission = Me['permissions'][number];
+
+export type ModelKind = 'sell' | 'buy' | 'refinance' | 'invest';
+export const MODEL_KINDS: readonly ModelKind[] = ['sell', 'buy', 'refinance', 'invest'];
+
+export type LeadScores = Answer<'/leads/{id}/scores', 'get'>;
+export type Dashboard = Schemas['Dashboard'];
+
+/**
+ * A message on GET /v1/realtime (the person's hub): `{ type, id, data, cursor }`; `hello` comes
+ * after any replay, with `data.gap` when the replay could not cover everything missed.
+ */
+export interface RealtimeEvent {
+  type: 'hello' | 'alert.created' | 'alert.updated' | 'lead.updated' | 'notification.created' | (string & {});
+  id?: string;
+  data: unknown;
+  cursor?: number;
+}
+
+/** A message on GET /v1/leads/:id/live (the lead's conversation room). */
+export type LiveEvent =
+  | { type: 'hello'; data: { leadId: string } }
+  | { type: 'lead.updated'; data: Lead }
+  | { type: 'message.created' | 'message.updated'; data: Message };
