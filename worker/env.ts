@@ -12,6 +12,11 @@ export interface Services {
   readonly sql: HttpDatabase;
   readonly redis: Redis;
   readonly qstash: QStashClient;
+  /**
+   * Work to finish after the response, on this request's clients (its database connections are
+   * already open and warm): the pool is closed only once every such task has settled.
+   */
+  afterResponse(work: () => Promise<unknown>): void;
 }
 
 export interface HonoEnv {

@@ -63,14 +63,21 @@ export const init = createMiddleware<HonoEnv>(async (c, next) => {
       qstash ??= createQStash(config);
       return qstash;
     },
+    afterResponse(work) {
+      const task = work().catch((err: Error) => c.var.logger.warn('work after the response failed', { error: err.message }));
+      background.push(task);
+      c.executionCtx.waitUntil(task);
+    },
   };
+  const background: Promise<unknown>[] = [];
   c.set('services', services);
 
   try {
     await next();
   } finally {
     if (database) {
-      const close = database.close().catch(() => {});
+      const db = database;
+      const close = Promise.allSettled(background).then(() => db.close().catch(() => {}));
       try {
         c.executionCtx.waitUntil(close);
       } catch {

@@ -3,7 +3,7 @@
  * preview never moves the round-robin cursor; routing a real alert (the alert path) does.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { leads, tenants, users } from '../../db/schema';
+import { leads, users } from '../../db/schema';
 import { ValidationFailed } from '../../lib/errors';
 import { routeAlert, type AgentState, type RoutableAlert } from '../../intelligence/routing/route';
 import type { RoutingRule } from '../../intelligence/routing/rules';
@@ -64,8 +64,8 @@ export const cursorKey = (tenantId: string, ruleId: string) => `lp:rr:${tenantId
  * starts from the first agent and the decision still stands.
  */
 export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cursorMode: 'advance' | 'peek', exclude: readonly string[] = []) {
-  const [tenant] = await ctx.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
-  const [rules, everyone] = await Promise.all([getRoutingRules(ctx), agentStates(ctx)]);
+  const [tenant, everyone] = await Promise.all([getTenant(ctx), agentStates(ctx)]);
+  const rules = tenant.settings.routing.rules;
   // The SLA ladder's "next agent" is the same decision without the people who let it lapse.
   const agents = exclude.length ? everyone.filter((a) => !exclude.includes(a.id)) : everyone;
   const cursors: Record<string, number> = {};
@@ -80,7 +80,7 @@ export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cur
     for (const id of ids) cursors[id] ??= 0;
   }
   const started = performance.now();
-  const decision = routeAlert({ alert, rules, agents, cursors, now: new Date(), timeZone: tenant!.timezone });
+  const decision = routeAlert({ alert, rules, agents, cursors, now: new Date(), timeZone: tenant.timezone });
   return { decision, agents, decisionMs: Math.round((performance.now() - started) * 1000) / 1000 };
 }
 

@@ -11,15 +11,14 @@ import { raiseAlert } from '../alerts/alerts';
 import type { ServiceContext } from '../context';
 import { activeModels } from '../models/active';
 import { getTenant } from '../tenants/tenant';
-import { openSystemContext } from '../clients';
-import type { Logger } from '../../lib/logger';
-import { scoreLeads, type LeadScoring } from './score';
+import { saveScores, scoreLeads, type LeadScoring } from './score';
+import type { TenantSettings } from '../tenants/settings';
 import { findLead } from '../leads/leads';
 import { and, eq } from 'drizzle-orm';
 import { leadScores } from '../../db/schema';
 
 /** Per call; bigger sets are paged by the caller (the job) so one statement never grows unbounded. */
-export const RESCORE_BATCH = 500;
+export const RESCORE_BATCH = 1000;
 
 export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string[], now = new Date()): Promise<{ scored: number; alerts: string[]; timings: Record<string, number> }> {
   const t0 = performance.now();
@@ -34,26 +33,34 @@ export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string
     scored += results.length;
     const t2 = performance.now();
     timings.score += t2 - t1;
-    for (const r of results) {
-      for (const kind of MODEL_KINDS) {
-        const m = r.models[kind];
-        if (m.probability < settings.alertThreshold || (m.previous != null && m.previous >= settings.alertThreshold)) continue;
-        const { alert, created } = await raiseAlert(ctx, {
-          leadId: r.leadId,
-          kind,
-          probability: m.probability,
-          reasons: alertReasons(kind, r),
-          features: r.features,
-          modelVersion: m.modelVersion,
-          windowHours: settings.alerting.windowHours,
-          expireAfterHours: settings.alerting.expireAfterHours,
-        });
-        if (created) alerts.push(alert.id);
-      }
-    }
+    // The alert does not wait for the scores to be written: an agent hears about it sooner.
+    const [created] = await Promise.all([raiseCrossings(ctx, results, settings), saveScores(ctx, results, now)]);
+    alerts.push(...created);
     timings.alerts += performance.now() - t2;
   }
   return { scored, alerts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) };
+}
+
+async function raiseCrossings(ctx: ServiceContext, results: readonly LeadScoring[], settings: TenantSettings): Promise<string[]> {
+  const created: string[] = [];
+  for (const r of results) {
+    for (const kind of MODEL_KINDS) {
+      const m = r.models[kind];
+      if (m.probability < settings.alertThreshold || (m.previous != null && m.previous >= settings.alertThreshold)) continue;
+      const raised = await raiseAlert(ctx, {
+        leadId: r.leadId,
+        kind,
+        probability: m.probability,
+        reasons: alertReasons(kind, r),
+        features: r.features,
+        modelVersion: m.modelVersion,
+        windowHours: settings.alerting.windowHours,
+        expireAfterHours: settings.alerting.expireAfterHours,
+      });
+      if (raised.created) created.push(raised.alert.id);
+    }
+  }
+  return created;
 }
 
 const KIND_LABEL: Record<ModelKind, string> = { sell: 'likely to sell', buy: 'likely to buy', refinance: 'likely to refinance', invest: 'likely to invest' };
@@ -79,16 +86,16 @@ export function alertReasons(kind: ModelKind, r: Pick<LeadScoring, 'models' | 's
   return lines;
 }
 
-/** Rescoring after a response has gone out: its own context and pool; failures are logged, the job retries. */
-export async function rescoreInBackground(env: unknown, tenantId: string, leadIds: readonly string[], logger: Logger): Promise<void> {
-  const { ctx, close } = openSystemContext(env, tenantId, logger);
+/**
+ * Rescoring right after events were accepted (the 202 has gone out; the request's warm
+ * connections are reused). Failures are logged: the leads stay marked, and the job retries.
+ */
+export async function rescoreAfterEvents(ctx: ServiceContext, leadIds: readonly string[]): Promise<void> {
   try {
     const { scored, alerts, timings } = await rescoreLeads(ctx, leadIds);
-    logger.info('leads rescored', { scored, alerts: alerts.length, trigger: 'strong_event', timings });
+    ctx.logger.info('leads rescored', { scored, alerts: alerts.length, trigger: 'strong_event', timings });
   } catch (err) {
-    logger.warn('immediate rescoring failed; the scoring job will retry', { leads: leadIds.length, error: (err as Error).message });
-  } finally {
-    await close();
+    ctx.logger.warn('immediate rescoring failed; the scoring job will retry', { leads: leadIds.length, error: (err as Error).message });
   }
 }
 
@@ -99,7 +106,8 @@ export async function rescoreInBackground(env: unknown, tenantId: string, leadId
 export async function leadScoresView(ctx: ServiceContext, leadId: string) {
   let lead = await findLead(ctx, leadId);
   if (!lead.scoredAt) {
-    await scoreLeads(ctx, [lead.id], await activeModels(ctx));
+    const now = new Date();
+    await saveScores(ctx, await scoreLeads(ctx, [lead.id], await activeModels(ctx), now), now);
     lead = await findLead(ctx, leadId);
   }
   const rows = await ctx.db

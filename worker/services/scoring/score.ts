@@ -33,6 +33,7 @@ const FACT_TYPES = ['property_facts', 'market_facts'];
 
 type LeadRow = typeof leads.$inferSelect;
 
+/** Loads what a page of leads needs and computes their scores (no writes: see saveScores). */
 export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[], models: ActiveModels, now = new Date()): Promise<LeadScoring[]> {
   if (!leadIds.length) return [];
   const ids = [...new Set(leadIds)];
@@ -102,32 +103,32 @@ export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[]
     return { leadId: lead.id, leadScore: score, features, models: scored, signals };
   });
 
-  await ctx.db
-    .insert(leadScores)
-    .values(
-      results.flatMap((r) =>
-        MODEL_KINDS.map((kind) => ({
-          tenantId: ctx.tenantId,
-          leadId: r.leadId,
-          kind,
-          probability: r.models[kind].probability,
-          modelVersion: r.models[kind].modelVersion,
-          reasons: r.models[kind].reasons,
-          features: r.features,
-          scoredAt: now,
-        })),
-      ),
-    )
-    .onConflictDoUpdate({
-      target: [leadScores.leadId, leadScores.kind],
-      set: { probability: sql`excluded.probability`, modelVersion: sql`excluded.model_version`, reasons: sql`excluded.reasons`, features: sql`excluded.features`, scoredAt: sql`excluded.scored_at` },
-    });
-  const payload = JSON.stringify(results.map((r) => ({ id: r.leadId, score: r.leadScore, signals: r.signals })));
-  await ctx.db.execute(sql`
-    update ${leads} set lead_score = v.score, signals = v.signals, scored_at = ${now}, updated_at = now()
-    from jsonb_to_recordset(${payload}::jsonb) as v(id text, score int, signals jsonb)
-    where ${leads.id} = v.id and ${leads.tenantId} = ${ctx.tenantId}`);
   return results;
+}
+
+/**
+ * Writes a scoring run: the four probabilities per lead (one upsert) and each lead's score and
+ * signals (one update). Rows travel as one JSON parameter: a 500-lead page as 2 000 VALUES rows
+ * would be 16 000 bind parameters for Postgres to parse.
+ */
+export async function saveScores(ctx: ServiceContext, results: readonly LeadScoring[], now: Date): Promise<void> {
+  if (!results.length) return;
+  const scores = JSON.stringify(
+    results.flatMap((r) => MODEL_KINDS.map((kind) => ({ lead_id: r.leadId, kind, probability: r.models[kind].probability, model_version: r.models[kind].modelVersion, reasons: r.models[kind].reasons, features: r.features }))),
+  );
+  const perLead = JSON.stringify(results.map((r) => ({ id: r.leadId, score: r.leadScore, signals: r.signals })));
+  await Promise.all([
+    ctx.db.execute(sql`
+      insert into ${leadScores} (tenant_id, lead_id, kind, probability, model_version, reasons, features, scored_at)
+      select ${ctx.tenantId}, v.lead_id, v.kind, v.probability, v.model_version, v.reasons, v.features, ${now}
+      from jsonb_to_recordset(${scores}::jsonb) as v(lead_id text, kind text, probability real, model_version text, reasons jsonb, features jsonb)
+      on conflict (lead_id, kind) do update set probability = excluded.probability, model_version = excluded.model_version,
+        reasons = excluded.reasons, features = excluded.features, scored_at = excluded.scored_at`),
+    ctx.db.execute(sql`
+      update ${leads} set lead_score = v.score, signals = v.signals, scored_at = ${now}, updated_at = now()
+      from jsonb_to_recordset(${perLead}::jsonb) as v(id text, score int, signals jsonb)
+      where ${leads.id} = v.id and ${leads.tenantId} = ${ctx.tenantId}`),
+  ]);
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {

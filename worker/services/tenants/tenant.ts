@@ -4,7 +4,26 @@ import { fieldIssues, NotFound, ValidationFailed } from '../../lib/errors';
 import { audit, withTransaction, type ServiceContext } from '../context';
 import { TenantSettingsSchema, type TenantSettings } from './settings';
 
-export async function getTenant(ctx: ServiceContext) {
+type Tenant = typeof tenants.$inferSelect & { settings: TenantSettings };
+
+/**
+ * One read of the tenant per unit of work: raising an alert consults the settings four times
+ * (threshold, routing rules, time zone, business hours), and each read was a round trip. Keyed
+ * by the context object, so the memo lives exactly as long as the request or job that made it.
+ */
+const loaded = new WeakMap<ServiceContext, Promise<Tenant>>();
+
+export function getTenant(ctx: ServiceContext): Promise<Tenant> {
+  let tenant = loaded.get(ctx);
+  if (!tenant) {
+    tenant = readTenant(ctx);
+    loaded.set(ctx, tenant);
+    tenant.catch(() => loaded.delete(ctx));
+  }
+  return tenant;
+}
+
+async function readTenant(ctx: ServiceContext): Promise<Tenant> {
   const [tenant] = await ctx.db.select().from(tenants).where(eq(tenants.id, ctx.tenantId)).limit(1);
   if (!tenant) throw new NotFound('Tenant');
   return { ...tenant, settings: TenantSettingsSchema.parse(tenant.settings) };
@@ -18,8 +37,9 @@ export interface TenantPatch {
 
 /** Deep-merges the patch into the current settings, then validates the whole result. */
 export async function updateTenant(ctx: ServiceContext, patch: TenantPatch) {
+  loaded.delete(ctx);
   return withTransaction(ctx, async (tx) => {
-    const current = await getTenant(tx);
+    const current = await readTenant(tx);
     let settings: TenantSettings = current.settings;
     if (patch.settings) {
       const merged = TenantSettingsSchema.safeParse(deepMerge(current.settings, patch.settings));
