@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps, ts } from './columns';
 import { leads } from './leads';
@@ -64,7 +65,12 @@ export const modelVersions = pgTable(
     activatedAt: ts('activated_at'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('model_versions_tenant_kind_version_uq').on(t.tenantId, t.kind, t.version), index('model_versions_tenant_status_idx').on(t.tenantId, t.kind, t.status)],
+  (t) => [
+    uniqueIndex('model_versions_tenant_kind_version_uq').on(t.tenantId, t.kind, t.version),
+    index('model_versions_tenant_status_idx').on(t.tenantId, t.kind, t.status),
+    // The database, not only the advisory lock in services/models, guarantees one active version per kind.
+    uniqueIndex('model_versions_one_active_uq').on(t.tenantId, t.kind).where(sql`status = 'active'`),
+  ],
 );
 
 export const TRAINING_STATUSES = ['queued', 'parsing', 'training', 'succeeded', 'rejected', 'failed'] as const;
@@ -141,5 +147,10 @@ export const outboundDeliveries = pgTable(
     deliveredAt: ts('delivered_at'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('outbound_deliveries_tenant_dedupe_uq').on(t.tenantId, t.dedupeKey), index('outbound_deliveries_tenant_created_idx').on(t.tenantId, t.createdAt)],
+  (t) => [
+    uniqueIndex('outbound_deliveries_tenant_dedupe_uq').on(t.tenantId, t.dedupeKey),
+    index('outbound_deliveries_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The redrive scans only what is still pending.
+    index('outbound_deliveries_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
+  ],
 );

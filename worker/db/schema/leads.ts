@@ -72,6 +72,8 @@ export const leads = pgTable(
   (t) => [
     uniqueIndex('leads_tenant_external_uq').on(t.tenantId, t.externalId),
     index('leads_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    // Dashboards filter by creation date: for a tenant with years of leads, a range is a small slice.
+    index('leads_tenant_created_idx').on(t.tenantId, t.createdAt),
     index('leads_tenant_stage_idx').on(t.tenantId, t.stage),
     index('leads_tenant_temperature_idx').on(t.tenantId, t.temperature),
     index('leads_tenant_agent_idx').on(t.tenantId, t.assignedAgentId),
