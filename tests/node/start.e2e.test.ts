@@ -28,7 +28,7 @@ describe('npm start', () => {
   let running: Running | undefined;
 
   beforeAll(async () => {
-    ports = { PORT: await freePort(), LOCAL_PG_PORT: await freePort(), LOCAL_PG_BRIDGE_PORT: await freePort(), LOCAL_REDIS_PORT: await freePort(), LOCAL_QSTASH_PORT: await freePort(), LOCAL_GHL_PORT: await freePort() };
+    ports = { PORT: await freePort(), LOCAL_PG_PORT: await freePort(), LOCAL_PG_BRIDGE_PORT: await freePort(), LOCAL_REDIS_PORT: await freePort(), LOCAL_QSTASH_PORT: await freePort(), LOCAL_GHL_PORT: await freePort(), LOCAL_WEBHOOK_SINK_PORT: await freePort() };
     env = {
       ...process.env,
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
