@@ -120,14 +120,14 @@ export async function saveScores(ctx: ServiceContext, results: readonly LeadScor
   await Promise.all([
     ctx.db.execute(sql`
       insert into ${leadScores} (tenant_id, lead_id, kind, probability, model_version, reasons, features, scored_at)
-      select ${ctx.tenantId}, v.lead_id, v.kind, v.probability, v.model_version, v.reasons, v.features, ${now}
+      select ${ctx.tenantId}::text, v.lead_id, v.kind, v.probability, v.model_version, v.reasons, v.features, ${now}::timestamptz
       from jsonb_to_recordset(${scores}::jsonb) as v(lead_id text, kind text, probability real, model_version text, reasons jsonb, features jsonb)
       on conflict (lead_id, kind) do update set probability = excluded.probability, model_version = excluded.model_version,
         reasons = excluded.reasons, features = excluded.features, scored_at = excluded.scored_at`),
     ctx.db.execute(sql`
-      update ${leads} set lead_score = v.score, signals = v.signals, scored_at = ${now}, updated_at = now()
+      update ${leads} set lead_score = v.score, signals = v.signals, scored_at = ${now}::timestamptz, updated_at = now()
       from jsonb_to_recordset(${perLead}::jsonb) as v(id text, score int, signals jsonb)
-      where ${leads.id} = v.id and ${leads.tenantId} = ${ctx.tenantId}`),
+      where ${leads.id} = v.id and ${leads.tenantId} = ${ctx.tenantId}::text`),
   ]);
 }
 
