@@ -99,9 +99,15 @@ export class LiveSocket {
       if (message.cursor !== undefined && message.cursor !== null) this.cursor = String(message.cursor);
       this.options.onMessage(message);
     };
+    let opened = false;
+    ws.addEventListener('open', () => (opened = true));
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.teardown();
+      // A refused handshake looks like any other failure to a browser (no status code). One
+      // authenticated read tells them apart: a 401 there refreshes the session, or ends it and
+      // asks the person to sign in again, instead of retrying a dead token forever.
+      if (!opened) void this.options.session.api.get('/me').catch(() => undefined);
       this.scheduleRetry();
     };
   }

@@ -38,6 +38,18 @@ function upsert(messages: Message[], m: Message): Message[] {
 export function useLead(id: string | null) {
   const [data, setData] = useState<LeadData>({ status: 'loading', error: null, lead: null, messages: [], consent: null, scores: undefined, scoresError: null, live: 'connecting' });
   const alive = useRef(true);
+  const latestInbound = useRef<string | null>(null);
+  latestInbound.current = data.messages.reduce<string | null>((max, m) => (m.direction === 'inbound' && (!max || m.at > max) ? m.at : max), null);
+
+  const loadMessages = useCallback(async () => {
+    if (!id) return;
+    try {
+      const { messages } = await session().api.get('/leads/{id}/messages', { path: { id }, query: { limit: 500 } });
+      if (alive.current) setData((d) => ({ ...d, messages: messages.reduce(upsert, d.messages) }));
+    } catch {
+      // The next update or reconnection reads it again.
+    }
+  }, [id]);
 
   const load = useCallback(async () => {
     if (!id) return;
@@ -73,8 +85,13 @@ export function useLead(id: string | null) {
       onStatus: (live) => setData((d) => ({ ...d, live })),
       onMessage: (m) => {
         const e = m as LiveEvent;
-        if (e.type === 'lead.updated') setData((d) => ({ ...d, lead: e.data }));
-        else if (e.type === 'message.created' || e.type === 'message.updated') setData((d) => ({ ...d, messages: upsert(d.messages, e.data) }));
+        if (e.type === 'lead.updated') {
+          setData((d) => ({ ...d, lead: e.data }));
+          // The room pushes what it sends, not the lead's own texts; a lead whose last inbound
+          // text is newer than the thread's says one arrived: read the thread again.
+          const newest = latestInbound.current;
+          if (e.data.lastInboundAt && (!newest || e.data.lastInboundAt > newest)) void loadMessages();
+        } else if (e.type === 'message.created' || e.type === 'message.updated') setData((d) => ({ ...d, messages: upsert(d.messages, e.data) }));
       },
     });
     void load();
@@ -83,7 +100,7 @@ export function useLead(id: string | null) {
       alive.current = false;
       socket.stop();
     };
-  }, [id, load]);
+  }, [id, load, loadMessages]);
 
   const setLead = useCallback((lead: Lead) => setData((d) => ({ ...d, lead })), []);
   const addMessage = useCallback((m: Message) => setData((d) => ({ ...d, messages: upsert(d.messages, m) })), []);

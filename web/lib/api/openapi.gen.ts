@@ -497,6 +497,19 @@ export interface Schemas {
         [key: string]: unknown;
       };
       alertThreshold?: number;
+      alerting?: {
+        [key: string]: unknown;
+      };
+      businessHours?: {
+        [key: string]: unknown;
+      };
+      signalThresholds?: {
+        [key: string]: unknown;
+      };
+      followUps?: {
+        [key: string]: unknown;
+      };
+      consentTags?: Array<string>;
     };
   };
   UpdateUser: {
@@ -1174,7 +1187,7 @@ export interface Paths {
       status: 200;
       response: Schemas["Tenant"];
     };
-    /** Update name, time zone and settings (quiet hours, consent, business rules, bot persona) */
+    /** Update name, time zone and settings (quiet hours, consent, business rules, bot persona, alerting, business hours, signal thresholds, follow-ups) */
     patch: {
       permission: "tenant:write";
       body: Schemas["UpdateTenant"];
