@@ -25,6 +25,10 @@ export const ID_PREFIXES = {
   training: 'trn',
   outboundDelivery: 'owh',
   ticket: 'tkt',
+  churnAssessment: 'chr',
+  churnEpisode: 'che',
+  churnIntervention: 'chi',
+  coachingReport: 'cch',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

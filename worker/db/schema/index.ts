@@ -1,5 +1,6 @@
 export * from './alerts';
 export * from './compliance';
+export * from './engagement';
 export * from './events';
 export * from './integrations';
 export * from './intelligence';

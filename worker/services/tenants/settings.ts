@@ -77,6 +77,20 @@ export const TenantSettingsSchema = z.object({
     })
     .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
     .prefault({}),
+  /** Going-cold prevention (PRODUCT.md §3.5). */
+  churn: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** How often the churn job looks at this tenant's leads (the QStash cron runs hourly; a tenant can ask for less often). */
+      everyMinutes: z.number().int().min(60).max(24 * 60).default(60),
+      /** Risk at or above which a lead is at risk and an episode starts. */
+      riskThreshold: z.number().min(0.05).max(0.99).default(0.6),
+      /** Share of at-risk leads held out (no intervention), so saves are measured against them. */
+      holdoutPct: z.number().min(0).max(0.5).default(0.1),
+      /** Minutes after detection for steps 1 (re-engagement message), 2 (agent task), 3 (manager escalation / nurture). */
+      stepDelaysMinutes: z.array(z.number().int().min(0).max(60 * 24 * 30)).length(3).default([0, 1440, 4320]),
+    })
+    .prefault({}),
   /** Signal thresholds (intelligence/signals); any subset overrides the defaults. */
   signalThresholds: z
     .object({

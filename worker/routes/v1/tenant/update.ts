@@ -19,6 +19,7 @@ const Body = z
         businessHours: Section.optional(),
         signalThresholds: Section.optional(),
         followUps: Section.optional(),
+        churn: Section.optional(),
         consentTags: z.array(z.string()).optional(),
       })
       .strict()
