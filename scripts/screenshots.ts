@@ -75,12 +75,22 @@ async function main() {
   const any = hot.body.leads?.[0] ?? (await apiCall(baseUrl, maria.accessToken, '/leads?limit=1')).body.leads?.[0];
   if (!any) throw new Error('no leads to show: is the demo tenant seeded (npm start seeds it)?');
 
-  const all: Array<{ name: string; who: Parameters<typeof demoEmail>[0]; path: string }> = [
+  const all: Array<{ name: string; who: Parameters<typeof demoEmail>[0]; path: string; then?: (page: Page) => Promise<void> }> = [
     { name: 'inbox', who: 'maria', path: '/inbox' },
     { name: 'lead', who: 'maria', path: `/lead?id=${any.id}` },
     { name: 'dashboard', who: 'manager', path: '/dashboard' },
     { name: 'admin', who: 'owner', path: '/admin/users' },
-    { name: 'admin-routing', who: 'owner', path: '/admin/routing' },
+    {
+      name: 'admin-routing',
+      who: 'owner',
+      path: '/admin/routing',
+      // Show a test route's why-log (nothing is created).
+      then: async (page) => {
+        await page.getByRole('button', { name: 'Who would get it?' }).click();
+        await page.getByTestId('routing-preview').waitFor();
+        await page.getByTestId('routing-preview').scrollIntoViewIfNeeded();
+      },
+    },
   ];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const shots = only ? all.filter((s) => only.includes(s.name)) : all;
@@ -99,6 +109,9 @@ async function main() {
         for (const shot of mine) {
           if (page.url() !== `${baseUrl}${shot.path}`) await page.goto(`${baseUrl}${shot.path}`);
           await settle(page);
+          await shot.then?.(page);
+          // No hover state in the pictures.
+          await page.mouse.move(0, 0);
           // What the screen shows (the README's pictures), and the whole page for review.
           const file = join(OUT, `${shot.name}-${vp.name}.png`);
           await page.screenshot({ path: file });

@@ -2,8 +2,10 @@ import type { Lead } from '../lib/api/types';
 import { ChatIcon, PhoneIcon } from './icons';
 import { cx } from './ui';
 
-const linkClass =
-  'inline-flex min-h-11 flex-1 items-center justify-center gap-1.5 rounded-lg border border-slate-300 bg-white px-3 text-sm font-semibold text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500';
+/** Shape only; each use adds its colours (Tailwind cannot override a colour set in the same list). */
+const linkShape = 'inline-flex min-h-11 flex-1 items-center justify-center gap-1.5 rounded-lg border bg-white px-3 text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500';
+const linkClass = `${linkShape} border-slate-300 text-slate-800 hover:bg-slate-50`;
+const disabledClass = `${linkShape} cursor-not-allowed border-slate-200 text-slate-500`;
 
 /**
  * Call and text buttons for a lead: `tel:` and `sms:` open the phone's own apps. Text is
@@ -18,7 +20,7 @@ export function ContactLinks({ lead, className }: { lead: Lead | undefined; clas
           <PhoneIcon className="h-4 w-4" /> Call
         </a>
       ) : (
-        <span className={cx(linkClass, 'cursor-not-allowed text-slate-500', className)} aria-disabled title="No phone number">
+        <span className={cx(disabledClass, className)} aria-disabled title="No phone number">
           <PhoneIcon className="h-4 w-4" /> Call
         </span>
       )}
@@ -27,7 +29,7 @@ export function ContactLinks({ lead, className }: { lead: Lead | undefined; clas
           <ChatIcon className="h-4 w-4" /> Text
         </a>
       ) : (
-        <span className={cx(linkClass, 'cursor-not-allowed text-slate-500', className)} title={blocked ? 'This lead opted out of texts' : 'No phone number'} aria-disabled>
+        <span className={cx(disabledClass, className)} title={blocked ? 'This lead opted out of texts' : 'No phone number'} aria-disabled>
           <ChatIcon className="h-4 w-4" /> {blocked ? 'Opted out' : 'Text'}
         </span>
       )}
@@ -35,4 +37,4 @@ export function ContactLinks({ lead, className }: { lead: Lead | undefined; clas
   );
 }
 
-export const contactLinkClass = linkClass;
+export const contactLinkShape = linkShape;

@@ -15,13 +15,14 @@ export function cx(...classes: Array<string | false | null | undefined>): string
 
 const focusRing = 'focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2';
 
-type Variant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'success';
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'dangerGhost' | 'success';
 const VARIANT: Record<Variant, string> = {
-  primary: 'bg-indigo-600 text-white hover:bg-indigo-700 disabled:bg-indigo-300',
-  secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400',
-  danger: 'border border-red-200 bg-white text-red-700 hover:bg-red-50 disabled:text-red-300',
-  success: 'bg-emerald-600 text-white hover:bg-emerald-700 disabled:bg-emerald-300',
+  primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:bg-indigo-300',
+  secondary: 'border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 disabled:text-slate-400',
+  danger: 'border border-red-200 bg-white text-red-700 shadow-sm hover:bg-red-50 disabled:text-red-300',
+  success: 'bg-emerald-600 text-white shadow-sm hover:bg-emerald-700 disabled:bg-emerald-300',
   ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
+  dangerGhost: 'text-red-700 hover:bg-red-50 disabled:text-red-300',
 };
 
 export function Button({
@@ -39,7 +40,7 @@ export function Button({
       disabled={rest.disabled || busy}
       aria-busy={busy || undefined}
       className={cx(
-        'inline-flex items-center justify-center gap-1.5 rounded-lg font-semibold shadow-sm transition-colors disabled:cursor-not-allowed',
+        'inline-flex items-center justify-center gap-1.5 rounded-lg font-semibold transition-colors disabled:cursor-not-allowed',
         size === 'sm' && 'min-h-9 px-2.5 text-sm',
         size === 'md' && 'min-h-11 px-3.5 text-sm',
         size === 'lg' && 'min-h-12 px-4 text-base',

@@ -129,6 +129,8 @@ function RangePicker({ range, preset, agents }: { range: ReturnType<typeof useRa
     const f = range.fromDay && localMidnight(range.fromDay);
     return !!f && range.toDay === dayString(new Date()) && Math.round((Date.now() - f.getTime()) / DAY) + 1 === days;
   };
+  const custom = !PRESETS.some((p) => active(p.days)) || !!range.agent;
+  const [more, setMore] = useState(custom);
   return (
     <div className="mb-4 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
       <div role="group" aria-label="Quick ranges" className="flex flex-wrap gap-1">
@@ -137,39 +139,45 @@ function RangePicker({ range, preset, agents }: { range: ReturnType<typeof useRa
             {p.label}
           </Button>
         ))}
-      </div>
-      <form
-        className="grid w-full grid-cols-2 items-end gap-2 sm:flex sm:w-auto sm:flex-wrap"
-        onSubmit={(e) => {
-          e.preventDefault();
-          range.set({ from: from || null, to: to || null });
-        }}
-      >
-        <label className="text-xs font-medium text-slate-700">
-          From
-          <Input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} className="mt-0.5 sm:w-40" />
-        </label>
-        <label className="text-xs font-medium text-slate-700">
-          To (included)
-          <Input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} className="mt-0.5 sm:w-40" />
-        </label>
-        <Button type="submit" size="md" className="col-span-2 sm:col-span-1">
-          Apply
+        {/* Phones: the custom range and agent filter fold away behind one button. */}
+        <Button size="sm" variant="ghost" className="sm:hidden" aria-expanded={more} aria-controls="range-more" onClick={() => setMore((m) => !m)}>
+          {more ? 'Fewer filters' : 'More…'}
         </Button>
-      </form>
-      {agents.length > 0 && (
-        <label className="w-full text-xs font-medium text-slate-700 sm:w-auto">
-          Agent
-          <Select value={range.agent ?? ''} onChange={(e) => range.set({ agent: e.target.value || null })} className="mt-0.5 sm:w-48">
-            <option value="">Whole team</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </Select>
-        </label>
-      )}
+      </div>
+      <div id="range-more" className={cx('w-full flex-wrap items-end gap-3 sm:flex sm:w-auto', more ? 'flex' : 'hidden')}>
+        <form
+          className="grid w-full grid-cols-2 items-end gap-2 sm:flex sm:w-auto sm:flex-wrap"
+          onSubmit={(e) => {
+            e.preventDefault();
+            range.set({ from: from || null, to: to || null });
+          }}
+        >
+          <label className="text-xs font-medium text-slate-700">
+            From
+            <Input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} className="mt-0.5 sm:w-40" />
+          </label>
+          <label className="text-xs font-medium text-slate-700">
+            To (included)
+            <Input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} className="mt-0.5 sm:w-40" />
+          </label>
+          <Button type="submit" size="md" className="col-span-2 sm:col-span-1">
+            Apply
+          </Button>
+        </form>
+        {agents.length > 0 && (
+          <label className="w-full text-xs font-medium text-slate-700 sm:w-auto">
+            Agent
+            <Select value={range.agent ?? ''} onChange={(e) => range.set({ agent: e.target.value || null })} className="mt-0.5 sm:w-48">
+              <option value="">Whole team</option>
+              {agents.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </Select>
+          </label>
+        )}
+      </div>
     </div>
   );
 }

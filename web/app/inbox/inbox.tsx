@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
-import { contactLinkClass, ContactLinks } from '../../components/contact-links';
+import { contactLinkShape, ContactLinks } from '../../components/contact-links';
 import { BellIcon, MuteIcon, SoundIcon } from '../../components/icons';
 import { Badge, Button, cx, EmptyState, ErrorState, InlineError, Loading, PageHeader, Segmented, Skeleton, TEMPERATURE_TONE } from '../../components/ui';
 import { describeError } from '../../lib/api/client';
@@ -14,6 +14,7 @@ import { useSession } from '../../lib/use-session';
 import { useTeam } from '../../lib/use-team';
 
 type Tab = 'alerts' | 'hot';
+const BOT_STATE: Record<Lead['botState'], string> = { active: 'Bot talking', human: 'Agent has it', paused: 'Bot paused', done: 'Bot finished' };
 const SETTLED = new Set(['converted', 'dismissed', 'expired']);
 
 /** Re-render every 30 s so "3 min ago" and SLA countdowns stay true. */
@@ -83,7 +84,7 @@ export function Inbox() {
           {inbox.status === 'error' ? (
             <ErrorState error={inbox.error ?? 'Unknown error'} onRetry={() => void inbox.reload()} />
           ) : inbox.status !== 'ready' ? (
-            <Loading label="Loading alerts…" rows={3} rowClass="h-44" />
+            <Loading label="Loading alerts…" rows={2} rowClass="h-80" />
           ) : shown.length === 0 ? (
             <EmptyState title="No open alerts" icon="✓">
               New alerts for you appear here the moment they are raised{inbox.live === 'live' ? '' : ' (live updates are reconnecting)'}.
@@ -105,7 +106,7 @@ export function Inbox() {
           {inbox.status === 'error' ? (
             <ErrorState error={inbox.error ?? 'Unknown error'} onRetry={() => void inbox.reload()} />
           ) : inbox.status !== 'ready' ? (
-            <Loading label="Loading hot leads…" rows={2} rowClass="h-36" />
+            <Loading label="Loading hot leads…" rows={2} rowClass="h-72" />
           ) : inbox.hotLeads.length === 0 ? (
             <EmptyState title="No hot leads right now" icon="🔥">
               A seller becomes hot when the assistant learns they are motivated and ready soon.
@@ -283,7 +284,7 @@ function ContactRow({ lead, leadId }: { lead: Lead | undefined; leadId: string }
   return (
     <div className="mt-3 flex gap-2">
       <ContactLinks lead={lead} />
-      <Link href={`/lead?id=${leadId}`} className={cx(contactLinkClass, 'border-indigo-200 text-indigo-700 hover:bg-indigo-50')}>
+      <Link href={`/lead?id=${leadId}`} className={cx(contactLinkShape, 'border-indigo-200 text-indigo-700 hover:bg-indigo-50')}>
         Open
       </Link>
     </div>
@@ -297,7 +298,7 @@ function HotLeadCard({ lead, now, team }: { lead: Lead; now: number; team: Recor
     <article data-testid="hot-lead-card" data-lead-id={lead.id} aria-labelledby={`hot-${lead.id}`} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-center gap-1.5">
         <Badge tone={TEMPERATURE_TONE[lead.temperature ?? ''] ?? 'slate'}>{humanize(lead.temperature)}</Badge>
-        <Badge tone={lead.botState === 'human' ? 'emerald' : 'slate'}>{lead.botState === 'human' ? 'Agent has it' : lead.botState === 'active' ? 'Bot talking' : humanize(lead.botState)}</Badge>
+        <Badge tone={lead.botState === 'human' ? 'emerald' : 'slate'}>{BOT_STATE[lead.botState]}</Badge>
         <time dateTime={lead.lastInboundAt ?? lead.updatedAt} className="ml-auto text-xs text-slate-600">
           {ago(lead.lastInboundAt ?? lead.updatedAt, now)}
         </time>

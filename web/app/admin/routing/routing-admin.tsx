@@ -375,7 +375,7 @@ function Preview({ dirty }: { dirty: boolean }) {
               <li key={i}>{w}</li>
             ))}
           </ol>
-          <p className="text-xs text-slate-600">Decided in {result.decisionMs.toFixed(2)} ms.</p>
+          <p className="text-xs text-slate-600">Decided in {result.decisionMs < 0.01 ? 'under 0.01' : result.decisionMs.toFixed(2)} ms.</p>
         </div>
       )}
     </Card>

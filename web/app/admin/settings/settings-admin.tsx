@@ -222,9 +222,10 @@ export function SettingsAdmin() {
               )}
             </div>
             {error && <Notice tone="error">{error}</Notice>}
-            {saved && <Notice tone="success">Saved.</Notice>}
-            <div className="sticky bottom-20 flex justify-end sm:bottom-4">
-              <Button type="submit" variant="primary" size="lg" busy={busy} className="shadow-lg">
+            {/* Always in reach on a long form; above the phone's tab bar. */}
+            <div className="sticky bottom-[calc(4rem+env(safe-area-inset-bottom))] z-10 -mx-3 flex items-center justify-end gap-3 border-t border-slate-200 bg-slate-50/95 px-3 py-3 backdrop-blur sm:bottom-0 sm:mx-0 sm:rounded-b-xl sm:px-0">
+              {saved && <span className="text-sm font-medium text-emerald-700">Saved</span>}
+              <Button type="submit" variant="primary" size="lg" busy={busy}>
                 Save business rules
               </Button>
             </div>

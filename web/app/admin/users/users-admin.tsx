@@ -163,7 +163,7 @@ export function UsersAdmin() {
                               Edit
                             </Button>
                             {u.id !== me?.user?.id && (
-                              <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setRemoving(u)} aria-label={`Remove ${u.name}`}>
+                              <Button size="sm" variant="dangerGhost" onClick={() => setRemoving(u)} aria-label={`Remove ${u.name}`}>
                                 Remove
                               </Button>
                             )}
