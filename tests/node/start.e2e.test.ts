@@ -229,12 +229,12 @@ describe('npm start', () => {
       expect(scores.signals.map((x: any) => x.type)).toEqual(expect.arrayContaining(['home_valuation_request', 'listing_view_spike']));
 
       // Nobody acknowledges: after the 1-minute SLA (a Durable Object alarm), the next agent gets it.
-      const escalated = await until('the escalation', () => frames[nextName]!.find((f) => f.type === 'alert.updated' && f.id === alert.id && f.data.escalationLevel === 1), 90_000);
+      const escalated = await until('the escalation', () => frames[nextName]!.find((f) => f.type === 'alert.updated' && f.id === alert.id && f.data.escalationLevel === 1), 150_000);
       expect(escalated.data.assignedAgentIds).toEqual([idOf(`${nextName}@demo.leadpulse.test`)]);
       mariaWs.close();
       priyaWs.close();
     },
-    150_000,
+    240_000,
   );
 });
 

@@ -25,6 +25,10 @@ describe('addBusinessMinutes', () => {
     expect(addBusinessMinutes(new Date('2026-11-22T01:00:00Z'), 120, TZ, HOURS).toISOString()).toBe('2026-11-23T15:00:00.000Z');
   });
 
+  it('keeps the seconds: a 1-minute SLA raised at 10:00:40 is due at 10:01:40, not at a rounded minute', () => {
+    expect(addBusinessMinutes(new Date('2026-11-17T16:00:40.500Z'), 1, TZ, HOURS).toISOString()).toBe('2026-11-17T16:01:40.500Z');
+  });
+
   it('is exact at the opening minute', () => {
     expect(addBusinessMinutes(new Date('2026-11-17T14:00:00Z'), 1, TZ, HOURS).toISOString()).toBe('2026-11-17T14:01:00.000Z');
   });

@@ -24,22 +24,23 @@ export function addBusinessMinutes(from: Date, minutes: number, timeZone: string
   const open = toMinutes(hours.start);
   const close = toMinutes(hours.end);
   const days = new Set(hours.days);
-  let cursor = new Date(Math.floor(from.getTime() / MINUTE) * MINUTE + (from.getTime() % MINUTE ? MINUTE : 0));
-  let remaining = minutes;
+  let cursor = from.getTime();
+  let remaining = minutes * MINUTE;
   // Each pass either finishes or moves to the next opening: two weeks of passes is more than enough.
   for (let pass = 0; pass < 30; pass++) {
-    const clock = localClock(cursor, timeZone);
+    const clock = localClock(new Date(cursor), timeZone);
     const day = ISO_DAY[clock.day]!;
-    const now = toMinutes(clock.hhmm);
-    if (days.has(day) && now >= open && now < close) {
-      const left = close - now;
-      if (remaining <= left) return new Date(cursor.getTime() + remaining * MINUTE);
+    // Local wall-clock position in ms (seconds kept: the local clock only has whole minutes).
+    const now = toMinutes(clock.hhmm) * MINUTE + (cursor % MINUTE);
+    if (days.has(day) && now >= open * MINUTE && now < close * MINUTE) {
+      const left = close * MINUTE - now;
+      if (remaining <= left) return new Date(cursor + remaining);
       remaining -= left;
-      cursor = new Date(cursor.getTime() + left * MINUTE);
+      cursor += left;
       continue;
     }
     // Closed: jump to today's opening if it is still ahead, else to the next midnight and look again.
-    cursor = new Date(cursor.getTime() + (now < open && days.has(day) ? open - now : 24 * 60 - now) * MINUTE);
+    cursor += now < open * MINUTE && days.has(day) ? open * MINUTE - now : 24 * 60 * MINUTE - now;
   }
   return new Date(from.getTime() + minutes * MINUTE);
 }
