@@ -3,7 +3,7 @@
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect } from 'react';
 import { SignInForm } from '../components/sign-in-form';
-import { Skeleton } from '../components/ui';
+import { Notice, Skeleton } from '../components/ui';
 import type { Me } from '../lib/api/types';
 import { homeFor, useSession } from '../lib/use-session';
 
@@ -13,7 +13,7 @@ function safeNext(next: string | null): string | null {
 }
 
 export function SignInScreen() {
-  const { status, me } = useSession();
+  const { status, me, problem } = useSession();
   const router = useRouter();
   const next = safeNext(useSearchParams().get('next'));
   const go = (who: Me) => router.replace(next ?? homeFor(who));
@@ -25,7 +25,7 @@ export function SignInScreen() {
   if (status === 'loading' || status === 'signed-in') {
     return (
       <div role="status" aria-live="polite" className="h-80 space-y-4">
-        <span className="sr-only">Checking your session…</span>
+        {problem ? <Notice tone="warning">Cannot reach LeadPulse right now ({problem}). Trying again…</Notice> : <span className="sr-only">Checking your session…</span>}
         <Skeleton className="h-16 w-full" />
         <Skeleton className="h-16 w-full" />
         <Skeleton className="h-16 w-full" />

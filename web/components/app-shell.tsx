@@ -16,7 +16,7 @@ import type { LiveStatus } from '../lib/live-socket';
 import { useDismiss } from '../lib/use-dismiss';
 import { allowed, homeFor, useSession } from '../lib/use-session';
 import { ChartIcon, GearIcon, InboxIcon, PulseIcon, UserIcon } from './icons';
-import { cx, NotAllowed, Skeleton } from './ui';
+import { cx, NotAllowed, Notice, Skeleton } from './ui';
 
 /** Admin sections and the operation each one is built on; the admin tab shows if any is allowed. */
 export const ADMIN_SECTIONS: Array<{ href: string; label: string; op: OperationKey }> = [
@@ -71,7 +71,7 @@ export function AppShell({
   require?: Requirement;
   wide?: boolean;
 }) {
-  const { status, me } = useSession();
+  const { status, me, problem } = useSession();
   const router = useRouter();
   const pathname = usePathname();
 
@@ -91,17 +91,17 @@ export function AppShell({
       </a>
       <TopBar me={ready ? me : null} pathname={pathname} signedOut={status === 'signed-out'} />
       <main id="main" tabIndex={-1} className={cx('mx-auto px-3 py-4 focus:outline-none sm:px-6 sm:py-6', wide ? 'max-w-7xl' : 'max-w-5xl')}>
-        {!ready ? <ShellLoading /> : permitted ? children : <NotAllowed what={require!.what} />}
+        {!ready ? <ShellLoading problem={problem} /> : permitted ? children : <NotAllowed what={require!.what} />}
       </main>
       <BottomBar me={ready ? me : null} pathname={pathname} />
     </div>
   );
 }
 
-function ShellLoading() {
+function ShellLoading({ problem }: { problem?: string | null }) {
   return (
     <div role="status" aria-live="polite" className="space-y-3">
-      <span className="sr-only">Loading…</span>
+      {problem ? <Notice tone="warning">Cannot reach LeadPulse right now ({problem}). Trying again…</Notice> : <span className="sr-only">Loading…</span>}
       <Skeleton className="h-8 w-48" />
       <Skeleton className="h-24 w-full rounded-xl" />
       <Skeleton className="h-24 w-full rounded-xl" />

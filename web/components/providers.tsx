@@ -14,9 +14,7 @@ export function Providers({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (restoring) return;
     restoring = true;
-    void session()
-      .restore()
-      .catch(() => undefined);
+    void session().restore();
   }, []);
   return (
     <InboxProvider>

@@ -115,7 +115,7 @@ export function SystemStatus() {
 
 function OverallBadge({ status }: { status: 'ok' | 'degraded' | 'loading' | 'unreachable' }) {
   const styles = {
-    ok: 'bg-emerald-600 text-white',
+    ok: 'bg-emerald-700 text-white',
     degraded: 'bg-amber-500 text-slate-900',
     loading: 'bg-slate-200 text-slate-700',
     unreachable: 'bg-red-600 text-white',

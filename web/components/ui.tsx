@@ -20,7 +20,8 @@ const VARIANT: Record<Variant, string> = {
   primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:bg-indigo-300',
   secondary: 'border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 disabled:text-slate-400',
   danger: 'border border-red-200 bg-white text-red-700 shadow-sm hover:bg-red-50 disabled:text-red-300',
-  success: 'bg-emerald-600 text-white shadow-sm hover:bg-emerald-700 disabled:bg-emerald-300',
+  // emerald-700, not 600: white on 600 is 3.8:1, below the 4.5:1 normal text needs.
+  success: 'bg-emerald-700 text-white shadow-sm hover:bg-emerald-800 disabled:bg-emerald-300',
   ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
   dangerGhost: 'text-red-700 hover:bg-red-50 disabled:text-red-300',
 };
@@ -349,17 +350,17 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
   );
 }
 
+/** A choice of views (toggle buttons: the panes are plain regions, not an ARIA tab set). */
 export function Segmented<T extends string>({ value, onChange, options, label }: { value: T; onChange: (v: T) => void; options: Array<{ value: T; label: ReactNode }>; label: string }) {
   return (
-    <div role="tablist" aria-label={label} className="inline-flex w-full rounded-lg bg-slate-200/70 p-1 sm:w-auto">
+    <div role="group" aria-label={label} className="inline-flex w-full rounded-lg bg-slate-200/70 p-1 sm:w-auto">
       {options.map((o) => (
         <button
           key={o.value}
           type="button"
-          role="tab"
-          aria-selected={value === o.value}
+          aria-pressed={value === o.value}
           onClick={() => onChange(o.value)}
-          className={cx('flex min-h-9 flex-1 items-center justify-center gap-1.5 rounded-md px-3 text-sm font-semibold sm:flex-none', value === o.value ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900', focusRing)}
+          className={cx('flex min-h-9 flex-1 items-center justify-center gap-1.5 rounded-md px-3 text-sm font-semibold sm:flex-none', value === o.value ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-700 hover:text-slate-900', focusRing)}
         >
           {o.label}
         </button>

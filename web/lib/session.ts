@@ -19,6 +19,8 @@ export type SessionStatus = 'loading' | 'signed-out' | 'signed-in' | 'expired';
 export interface SessionSnapshot {
   status: SessionStatus;
   me: Me | null;
+  /** Why the session could not be resumed yet (LeadPulse unreachable); it keeps trying. */
+  problem?: string | null;
 }
 
 const REFRESH_KEY = 'leadpulse.refresh';
@@ -81,13 +83,22 @@ export class Session implements TokenSource {
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────
-  /** On page load: resume the stored sign-in, if any. */
+  /**
+   * On page load: resume the stored sign-in, if any. When LeadPulse cannot be reached the
+   * screen says so and this tries again (the refresh token is kept: it may still be good).
+   */
   async restore(): Promise<void> {
     if (typeof window !== 'undefined') window.addEventListener('storage', this.onStorage);
     if (!this.storedRefresh()) return this.set({ status: 'signed-out', me: null });
-    const token = await this.refresh();
-    if (!token) return this.set({ status: 'signed-out', me: null });
-    await this.loadMe();
+    try {
+      const token = await this.refresh();
+      if (!token) return this.set({ status: 'signed-out', me: null, problem: null });
+      await this.loadMe();
+      this.set({ problem: null });
+    } catch (err) {
+      this.set({ problem: (err as Error).message || 'LeadPulse cannot be reached' });
+      setTimeout(() => void this.restore(), 3_000);
+    }
   }
 
   async signIn(input: { tenant: string; email: string; password: string }): Promise<Me> {

@@ -6,6 +6,8 @@ import { session } from './session';
 import { allowed, useSession } from './use-session';
 
 let cache: Promise<Record<string, User>> | null = null;
+/** Whose team the cache holds: signing in to another tenant must not show the previous one. */
+let cacheFor: string | null = null;
 
 /** The team by user id, read once per page (names for assigned agents, claimers, authors). */
 export function useTeam(): Record<string, User> {
@@ -13,6 +15,10 @@ export function useTeam(): Record<string, User> {
   const [team, setTeam] = useState<Record<string, User>>({});
   useEffect(() => {
     if (status !== 'signed-in' || !allowed(me, 'GET /users')) return;
+    if (cacheFor !== me!.tenant.id) {
+      cache = null;
+      cacheFor = me!.tenant.id;
+    }
     cache ??= session()
       .api.get('/users')
       .then((r) => Object.fromEntries(r.users.filter((u): u is User => !!u).map((u) => [u.id, u])))

@@ -5,7 +5,7 @@
  * on the same origin as the API, and the demo tenant is seeded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../helpers/ports';
@@ -28,14 +28,11 @@ export interface Stack {
 export async function startStack(opts: { root?: string; timeoutMs?: number } = {}): Promise<Stack> {
   const root = opts.root ?? process.cwd();
   const dataDir = mkdtempSync(join(tmpdir(), 'lp-browser-'));
-  const ports = {
-    PORT: await freePort(),
-    LOCAL_PG_PORT: await freePort(),
-    LOCAL_PG_BRIDGE_PORT: await freePort(),
-    LOCAL_REDIS_PORT: await freePort(),
-    LOCAL_QSTASH_PORT: await freePort(),
-    LOCAL_GHL_PORT: await freePort(),
-  };
+  // Every LOCAL_…_PORT that `npm start` reads gets a free port, so a stand-in added later never
+  // collides with a developer's running `npm start` on its default port.
+  const names = new Set(['PORT', 'LOCAL_GHL_PORT', ...[...readFileSync(join(root, 'local/start.ts'), 'utf8').matchAll(/process\.env\.(LOCAL_[A-Z_]+_PORT)\b/g)].map((m) => m[1]!)]);
+  const ports: Record<string, number> = {};
+  for (const name of names) ports[name] = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),

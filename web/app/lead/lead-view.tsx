@@ -179,13 +179,15 @@ function Conversation({ lead, messages, team, live, onSent }: { lead: Lead; mess
       ) : (
         <ol
           ref={list}
+          // Focusable so the scrolled thread can be read with the keyboard.
+          tabIndex={0}
           data-testid="conversation"
           aria-label="Messages, oldest first"
           onScroll={(e) => {
             const el = e.currentTarget;
             atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
           }}
-          className="-mx-1 space-y-2 overflow-y-auto px-1 lg:max-h-[32rem]"
+          className="-mx-1 space-y-2 overflow-y-auto rounded-lg px-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 lg:max-h-[32rem]"
         >
           {messages.map((m) => (
             <Bubble key={m.id} m={m} team={team} />

@@ -509,6 +509,9 @@ export interface Schemas {
       followUps?: {
         [key: string]: unknown;
       };
+      churn?: {
+        [key: string]: unknown;
+      };
       consentTags?: Array<string>;
     };
   };
