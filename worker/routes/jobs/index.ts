@@ -1,5 +1,6 @@
 import { newRouter } from '../../lib/router';
 import { verifyQStash } from '../../middleware/qstash';
+import { coachingJob } from './coaching';
 import { deliverWebhookJob } from './deliver-webhook';
 import { ghlRedriveJob } from './ghl-redrive';
 import { heartbeatJob } from './heartbeat';
@@ -18,3 +19,4 @@ jobRoutes.route('/', retrainJob);
 jobRoutes.route('/', deliverWebhookJob);
 jobRoutes.route('/', webhookRedriveJob);
 jobRoutes.route('/', scoreJob);
+jobRoutes.route('/', coachingJob);

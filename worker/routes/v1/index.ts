@@ -3,6 +3,7 @@ import { listApiKeysRoute } from './api-keys/list';
 import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
 import { alertRoutes } from './alerts';
+import { coachingRoutes } from './coaching';
 import { listAuditRoute } from './audit-log/list';
 import { complianceRoutes } from './compliance';
 import { dashboardRoute } from './dashboard/get';
@@ -67,6 +68,7 @@ for (const ops of [
   alertRoutes,
   modelRoutes,
   dashboardRoute,
+  coachingRoutes,
   realtimeRoutes,
 ]) {
   v1.route('/', ops);

@@ -48,6 +48,8 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/alerts/{id}/claim': alertOf,
   '/alerts/{id}/dismiss': alertOf,
   '/alerts/{id}/outcome': alertOf,
+  '/coaching/agents/{id}': async (other) => (await memberWithRole(other, 'agent')).id,
+  '/coaching/agents/{id}/analyze': async (other) => (await memberWithRole(other, 'agent')).id,
   '/notifications/{id}/read': async (other) => {
     // A hot-lead style notification for the other tenant's owner, as the assistant would store it.
     const id = `ntf_${crypto.randomUUID().replace(/-/g, '').slice(0, 22).replace(/[0OIl]/g, 'x')}`;

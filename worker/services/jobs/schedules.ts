@@ -14,5 +14,6 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { scheduleId: 'leadpulse-ghl-redrive', path: '/jobs/ghl-redrive', cron: '* * * * *', description: 'finish GHL deliveries left unprocessed' },
   { scheduleId: 'leadpulse-models-retrain', path: '/jobs/retrain', cron: '17 3 * * *', description: 'retrain models from recorded alert outcomes (nightly, 03:17 UTC)' },
   { scheduleId: 'leadpulse-webhook-redrive', path: '/jobs/webhook-redrive', cron: '* * * * *', description: 'republish tenant webhook deliveries QStash never got' },
+  { scheduleId: 'leadpulse-coaching', path: '/jobs/coaching', cron: '43 4 * * *', description: 'coach every agent on the last 30 days (nightly, 04:43 UTC)' },
   { scheduleId: 'leadpulse-score', path: '/jobs/score', cron: '*/5 * * * *', description: 'rescore leads with new events, raise alerts, expire stale alerts' },
 ];
