@@ -279,6 +279,14 @@ describe('stored analyses', () => {
     expect(stored).toMatchObject({ id: report.id, fallbackReason: 'ungrounded_number:47', generatedBy: 'rules' });
   });
 
+  it('falls back when the API is overloaded, and says why', async () => {
+    // Two faults: the narrator's one retry meets the second.
+    await control('/_standin/faults', { status: 529, count: 2 });
+    const report = await claudeAnalysis();
+    expect(report).toMatchObject({ generatedBy: 'rules', fallbackReason: 'api_error:overloaded_error', tokens: null, costMicroUsd: 0 });
+    expect(report.actions[0]!.action).toMatch(/^Call /);
+  });
+
   it('falls back when Claude cites a message it was not given', async () => {
     await control('/_standin/script', {
       type: 'tool_use',
