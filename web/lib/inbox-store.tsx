@@ -12,7 +12,7 @@ import { describeError } from './api/client';
 import type { Alert, Lead, RealtimeEvent } from './api/types';
 import { ALERT_KIND_LABEL, leadName } from './format';
 import { LiveSocket, type LiveStatus } from './live-socket';
-import { alertFeedback, loadPreferences, type Preferences, savePreferences } from './notify';
+import { alertFeedback, loadPreferences, type Preferences, savePreferences, unlockAudioOnFirstGesture } from './notify';
 import { session } from './session';
 import { useSession } from './use-session';
 
@@ -173,6 +173,8 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     return run;
   }, [apply, fetchMissingLeads]);
   reloadRef.current = reload;
+
+  useEffect(() => unlockAudioOnFirstGesture(), []);
 
   // The socket and the first load, for as long as someone who may read alerts is signed in.
   useEffect(() => {

@@ -30,6 +30,26 @@ export function savePreferences(p: Preferences) {
 
 let audio: AudioContext | null = null;
 
+/**
+ * Browsers only let a page make sound after the person has interacted with it: open the audio
+ * context on the first tap or key press, so the first alert can chime.
+ */
+export function unlockAudioOnFirstGesture() {
+  if (typeof window === 'undefined') return;
+  const unlock = () => {
+    try {
+      audio ??= new AudioContext();
+      void audio.resume();
+    } catch {
+      // No audio output: the visual alert still shows.
+    }
+    window.removeEventListener('pointerdown', unlock);
+    window.removeEventListener('keydown', unlock);
+  };
+  window.addEventListener('pointerdown', unlock);
+  window.addEventListener('keydown', unlock);
+}
+
 /** Two short rising tones, synthesised (no audio file to download). */
 function chime() {
   try {

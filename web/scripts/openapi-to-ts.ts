@@ -1,7 +1,8 @@
 /**
  * Turns the Worker's OpenAPI 3.1 document into the web app's API types (web/lib/api/openapi.gen.ts).
  * Pure: the CLI (generate-api.ts) feeds it the live document, and the browser test suite runs it
- * again against the running stack to prove the committed file still matches the API.
+ * again against the running stack and type-checks the whole web app against the result, so a
+ * change to any operation the app uses fails a test.
  *
  * It covers what @hono/zod-openapi emits for this API: objects, arrays, tuples (prefixItems),
  * enums, records (additionalProperties), `type: [T, 'null']`, $ref, anyOf/oneOf and allOf

@@ -1,7 +1,7 @@
 /**
  * The typed API client. Paths, parameters, bodies and answers come from the generated
- * openapi.gen.ts (checked against the live document by tests/node/browser), so a call that does
- * not match the Worker's contract does not compile. The access token comes from the session on
+ * openapi.gen.ts (tests/node/browser type-checks the app against types generated from the live
+ * document), so a call that does not match the Worker's contract does not compile. The access token comes from the session on
  * every call; a 401 asks the session to refresh (or to sign in again) and the call is retried once.
  */
 import type { Paths } from './openapi.gen';
@@ -87,7 +87,7 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, res.status === 404 ? 'not_found' : 'http_error', `The server answered ${res.status}`, undefined, undefined, retryAfter);
 }
 
-export type RawRequest = { method: string; path: string; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal; auth?: boolean };
+type RawRequest = { method: string; path: string; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal; auth?: boolean };
 
 export function createApiClient(tokens: TokenSource) {
   async function send<T>({ method, path, query, body, signal, auth = true }: RawRequest): Promise<T> {
@@ -128,11 +128,6 @@ export function createApiClient(tokens: TokenSource) {
     put: verb('put'),
     patch: verb('patch'),
     delete: verb('delete'),
-    /**
-     * Operations announced in the brief but not yet in the OpenAPI document (see pending.ts);
-     * typed by hand until they land, then they move to the generated types.
-     */
-    raw: send,
   };
 }
 
