@@ -9,6 +9,7 @@ import { helpReply, optInConfirmation, optOutConfirmation } from '../assistant/t
 import type { Persona, ReplyPlan, SellerAssistant, TranscriptMessage } from '../assistant/types';
 import type { ServiceContext } from '../services/context';
 import { raiseAlert } from '../services/alerts/alerts';
+import { recordLeadReply } from '../services/churn/outcomes';
 import { assignLead, assignLeadTo, notifyLeadEvent } from '../services/leads/assign';
 import { leadView, messageView, type LeadRow, type LeadView, type MessageRow, type MessageView } from '../services/leads/view';
 import { attemptDelivery, deliverMessage, type OutboundKind, type OutboundRequest, type OutboundResult } from './outbound';
@@ -94,6 +95,8 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
     ports.broadcast({ type: 'lead.updated', data: leadView(lead) });
     return { handled: 'silent' };
   }
+  // The lead wrote back: an open going-cold episode is saved and its remaining steps cancelled.
+  await recordLeadReply(ctx, lead.id, at);
 
   const state = conversationStateOf(lead);
   const history = await loadTranscript(ctx, lead.id);

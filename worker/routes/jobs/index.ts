@@ -8,6 +8,8 @@ import { retrainJob } from './retrain';
 import { trainJob } from './train';
 import { webhookRedriveJob } from './webhook-redrive';
 import { scoreJob } from './score';
+import { churnJob } from './churn';
+import { churnStepJob } from './churn-step';
 
 /** Everything under /jobs is called by QStash and nothing else. */
 export const jobRoutes = newRouter();
@@ -19,4 +21,6 @@ jobRoutes.route('/', retrainJob);
 jobRoutes.route('/', deliverWebhookJob);
 jobRoutes.route('/', webhookRedriveJob);
 jobRoutes.route('/', scoreJob);
+jobRoutes.route('/', churnJob);
+jobRoutes.route('/', churnStepJob);
 jobRoutes.route('/', coachingJob);

@@ -21,6 +21,8 @@ import { leadLiveRoute } from './leads/live';
 import { leadMessagesRoute } from './leads/messages';
 import { leadTakeoverRoute } from './leads/takeover';
 import { leadScoresRoute } from './leads/scores';
+import { leadChurnRoute } from './leads/churn';
+import { churnSummaryRoute } from './churn/summary';
 import { loginRoute } from './auth/login';
 import { logoutRoute } from './auth/logout';
 import { meRoute } from './auth/me';
@@ -61,6 +63,8 @@ for (const ops of [
   leadTakeoverRoute,
   leadConsentRoute,
   leadScoresRoute,
+  leadChurnRoute,
+  churnSummaryRoute,
   complianceRoutes,
   notificationRoutes,
   ingestEventsRoute,

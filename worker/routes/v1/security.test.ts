@@ -43,6 +43,7 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/leads/{id}/release': leadOf,
   '/leads/{id}/consent': leadOf,
   '/leads/{id}/scores': leadOf,
+  '/leads/{id}/churn': leadOf,
   '/alerts/{id}/routing': alertOf,
   '/alerts/{id}/ack': alertOf,
   '/alerts/{id}/claim': alertOf,
