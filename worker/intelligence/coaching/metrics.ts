@@ -40,7 +40,11 @@ export interface CoachingAlert {
 }
 
 export interface CoachingRows {
-  /** Leads created in the period (any agent); the agent's are those assigned to them. */
+  /**
+   * Assigned leads created in the period or with messages in it (any agent); the agent's are
+   * those assigned to them. Lead-level figures (speed-to-lead, coverage, missed) count only the
+   * ones created in the period; conversation figures count every conversation active in it.
+   */
   leads: CoachingLead[];
   /** Messages in the period on those leads, any order. */
   messages: CoachingMessage[];
@@ -103,7 +107,8 @@ export type TeamFigure = (typeof TEAM_FIGURES)[number];
 export type TeamMetrics = { agents: number } & Record<TeamFigure, number | null>;
 
 export const METRIC_DEFINITIONS: Record<string, string> = {
-  leads: 'Leads assigned to the agent and created in the period',
+  leads: 'Leads assigned to the agent and created in the period (speed-to-lead, coverage and missed opportunities count these)',
+  conversations: "Conversation figures (reply time, questions, talk ratio, follow-ups) count every message in the period on the agent's leads, whenever the lead came in",
   speedToLeadMedianMs: "Median of the leads' first inbound → first outbound time",
   replyTimeMedianMs: "Median time from a lead's text (the first one the agent had not answered yet) to the agent's next message on that lead",
   coverage: 'Share of the leads with the answer recorded: Q1 motivation, Q2 timeline, Q3 condition, Q4 price',
@@ -134,10 +139,11 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
  * One agent's metrics. `now` bounds the missed-opportunity window: a hot lead assigned less than
  * the window ago has not been missed yet.
  */
-export function computeAgentMetrics(agentId: string, rows: CoachingRows, opts: { now: Date; missedWindowHours?: number }): AgentMetrics {
+export function computeAgentMetrics(agentId: string, rows: CoachingRows, opts: { from: Date; now: Date; missedWindowHours?: number }): AgentMetrics {
   const windowMs = (opts.missedWindowHours ?? MISSED_WINDOW_HOURS) * HOUR_MS;
-  const mine = rows.leads.filter((l) => l.assignedAgentId === agentId);
-  const mineIds = new Set(mine.map((l) => l.id));
+  const assigned = rows.leads.filter((l) => l.assignedAgentId === agentId);
+  const mineIds = new Set(assigned.map((l) => l.id));
+  const mine = assigned.filter((l) => l.createdAt.getTime() >= opts.from.getTime());
   const byLead = new Map<string, CoachingMessage[]>();
   for (const m of rows.messages) {
     if (!mineIds.has(m.leadId)) continue;

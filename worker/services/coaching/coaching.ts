@@ -6,7 +6,7 @@
  * Reach: an agent sees only their own coaching (another agent's answers 404, as another agent's
  * lead does in services/leads); managers, owners, admins and viewers see everyone's.
  */
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import { alerts, coachingReports, leads, messages, users } from '../../db/schema';
@@ -100,7 +100,17 @@ async function loadRows(ctx: ServiceContext, from: Date, to: Date): Promise<Coac
       priceCents: leads.priceCents,
     })
     .from(leads)
-    .where(and(eq(leads.tenantId, ctx.tenantId), isNull(leads.deletedAt), isNotNull(leads.assignedAgentId), gte(leads.createdAt, from), lt(leads.createdAt, to)))
+    .where(
+      and(
+        eq(leads.tenantId, ctx.tenantId),
+        isNull(leads.deletedAt),
+        isNotNull(leads.assignedAgentId),
+        or(
+          and(gte(leads.createdAt, from), lt(leads.createdAt, to)),
+          inArray(leads.id, ctx.db.select({ id: messages.leadId }).from(messages).where(and(eq(messages.tenantId, ctx.tenantId), gte(messages.at, from), lt(messages.at, to)))),
+        ),
+      ),
+    )
     .orderBy(desc(leads.createdAt))
     .limit(MAX_LEADS);
   const ids = leadRows.map((l) => l.id);
@@ -173,12 +183,12 @@ async function computeTeam(ctx: ServiceContext, period: Period, now: Date): Prom
   const members = await teamMembers(ctx, rows);
   // Missed-opportunity windows end at the period's end, or now for a period still running.
   const asOf = new Date(Math.min(to.getTime(), now.getTime()));
-  const byAgent = new Map(members.map((m) => [m.id, computeAgentMetrics(m.id, rows, { now: asOf })]));
+  const byAgent = new Map(members.map((m) => [m.id, computeAgentMetrics(m.id, rows, { from, now: asOf })]));
   return { from, to, rows, members, byAgent, team: teamMetrics([...byAgent.values()]), asOf };
 }
 
 function forAgent(t: TeamComputation, agentId: string): Computed {
-  const metrics = t.byAgent.get(agentId) ?? computeAgentMetrics(agentId, t.rows, { now: t.asOf });
+  const metrics = t.byAgent.get(agentId) ?? computeAgentMetrics(agentId, t.rows, { from: t.from, now: t.asOf });
   return { from: t.from, to: t.to, metrics, team: t.team, rows: t.rows };
 }
 

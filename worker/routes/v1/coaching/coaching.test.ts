@@ -48,7 +48,9 @@ beforeAll(async () => {
     dee: { name: 'Dee', agent: 'A', created: at(3 * DAY), temperature: 'hot', speed: null },
     eve: { name: 'Eve', agent: 'B', created: at(0), temperature: 'warm', speed: 2 * MIN, q1: 'inherited', q2: 60, q3: 'fair', q4: 25_000_000 },
     fay: { name: 'Fay', agent: 'B', created: at(DAY), temperature: 'cold', speed: 4 * MIN, q1: 'divorce', q2: 120, q3: 'poor' },
-    // Before the period: counts for nobody.
+    // Came in before the period but talked in it: counts for A's conversation figures only.
+    hal: { name: 'Hal', agent: 'A', created: new Date('2026-02-20T12:00:00Z'), temperature: 'hot', speed: 99 * MIN },
+    // Before the period and silent in it: counts for nobody.
     old: { name: 'Old', agent: 'B', created: new Date('2026-02-10T12:00:00Z'), temperature: 'hot', speed: 99 * MIN },
   };
   for (const key of Object.keys(seeds)) L[key] = newId('lead');
@@ -95,6 +97,8 @@ beforeAll(async () => {
       msg('m14', 'eve', 'agent', 'Hi Eve, what is the condition?', 20 * MIN, agentB.id), // 6, ?, reply 20 min
       msg('m15', 'fay', 'lead', 'Hi', DAY), // 1
       msg('m16', 'fay', 'agent', 'Hey Fay?', DAY + 40 * MIN, agentB.id), // 2, ?, reply 40 min
+      msg('m17', 'hal', 'lead', 'Still interested', 4 * DAY), // 2
+      msg('m18', 'hal', 'agent', 'Great, can we talk tomorrow at noon?', 4 * DAY + 20 * MIN, agentA.id), // 7, ?, reply 20 min
     ]);
     await db.insert(alerts).values([
       alert('a1', 'ann', 'hot_lead', [agentA.id], 0, { acknowledgedAt: at(10 * MIN), claimedBy: agentA.id, claimedAt: at(11 * MIN), converted: true, status: 'converted' }),
@@ -115,15 +119,15 @@ describe('coaching metrics', () => {
     const report = await json(res);
     expect(report).toMatchObject({ id: null, stored: false, agentId: agentA.id, generatedBy: 'rules', period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z' } });
     const m = report.metrics;
-    expect(m.leads).toBe(4); // Ann, Ben, Cal, Dee
-    expect(m.speedToLeadMedianMs).toBe(5 * MIN); // median(1, 5, 15 min); Dee unmeasured
-    expect(m.replies).toBe(3);
-    expect(m.replyTimeMedianMs).toBe(35 * MIN); // median(35 min, 10 min, 3 h)
+    expect(m.leads).toBe(4); // Ann, Ben, Cal, Dee (Hal came in before the period)
+    expect(m.speedToLeadMedianMs).toBe(5 * MIN); // median(1, 5, 15 min); Dee unmeasured, Hal's 99 min not in the cohort
+    expect(m.replies).toBe(4);
+    expect(m.replyTimeMedianMs).toBe(27.5 * MIN); // median(35 min, 10 min, 3 h, 20 min on Hal)
     expect(m.coverage).toEqual({ q1Motivation: 0.5, q2Timeline: 0.75, q3Condition: 0.25, q4Price: 0.5 });
     expect(new Set(m.unanswered.q3Condition)).toEqual(new Set([L.ben, L.cal, L.dee]));
-    expect(m.agentMessages).toBe(5); // m4 m6 m7 m8 m10
-    expect(m.questionsAsked).toBe(4); // all but m7
-    expect(m.talkRatio).toBe(1.56); // (6+6+3+6+7) / (7+3+4+4) = 28 / 18
+    expect(m.agentMessages).toBe(6); // m4 m6 m7 m8 m10 m18
+    expect(m.questionsAsked).toBe(5); // all but m7
+    expect(m.talkRatio).toBe(1.75); // (6+6+3+6+7+7) / (7+3+4+4+2) = 35 / 20
     expect(m.followUps).toBe(2);
     expect(m.followUpCadenceMedianMs).toBe(36 * HOUR); // median(24 h, 48 h)
     expect(m.slaMisses).toBe(2);
@@ -139,13 +143,13 @@ describe('coaching metrics', () => {
       agents: 2,
       leads: 3,
       speedToLeadMedianMs: 4 * MIN, // median(5 min, 3 min)
-      replyTimeMedianMs: 32.5 * MIN, // median(35 min, 30 min)
+      replyTimeMedianMs: 28.75 * MIN, // median(27.5 min, 30 min)
       'coverage.q1Motivation': 0.75,
       'coverage.q2Timeline': 0.88, // median(0.75, 1) = 0.875
       'coverage.q3Condition': 0.63, // median(0.25, 1) = 0.625
       'coverage.q4Price': 0.5,
-      questionsAsked: 3,
-      talkRatio: 2.78, // median(1.56, 4)
+      questionsAsked: 3.5, // median(5, 2)
+      talkRatio: 2.88, // median(1.75, 4) = 2.875
       followUpCadenceMedianMs: 36 * HOUR, // A only
       slaMisses: 1,
       missedOpportunities: 1,
@@ -165,7 +169,7 @@ describe('coaching metrics', () => {
     // 75 % vs 88 % and 50 % vs 50 %: within the margin, no tip.
     expect(titles.some((x: string) => x.startsWith('Q2') || x.startsWith('Q4'))).toBe(false);
     expect(titles).toContain('2 alerts escalated past your SLA');
-    expect(titles).toContain('You write 1.56 words for every word the lead writes');
+    expect(titles).toContain('You write 1.75 words for every word the lead writes');
     expect(report.actions[0].action).toMatch(/^Call .*Dee.*Ben|^Call .*Ben.*Dee/);
   });
 
@@ -217,7 +221,7 @@ describe('stored analyses', () => {
     expect(res.status).toBe(200);
     const report = await json(res);
     expect(report).toMatchObject({ id: expect.stringMatching(/^cch_/), stored: true, generatedBy: 'rules', trigger: 'on_demand', createdBy: agentA.id, costMicroUsd: 0, tokens: null, fallbackReason: null });
-    expect(report.metrics.talkRatio).toBe(1.56);
+    expect(report.metrics.talkRatio).toBe(1.75);
     const latest = await json(await api(`/v1/coaching/agents/${agentA.id}`, { token: agentA.token, ip: t.ip }));
     expect(latest.id).toBe(report.id);
     expect(latest.insights).toEqual(report.insights);
@@ -241,7 +245,7 @@ describe('stored analyses', () => {
       type: 'tool_use',
       outputTokens: 321,
       input: {
-        narrative: 'Dee and Ben waited more than 2 h for you. You answered Q3 (condition) in 25 % of your leads vs team 63 %, and your median reply time is 35 min.',
+        narrative: 'Dee and Ben waited more than 2 h for you. You answered Q3 (condition) in 25 % of your leads vs team 63 %, and your median reply time is 28 min.',
         insights: [{ title: 'Hot leads are waiting', detail: 'Ben waited 3 h; Dee has no message yet.', evidence: [L.ben, L.dee, M.m10] }],
         actions: [{ action: 'Call Dee and Ben today', why: 'Both are hot and waited more than 2 h.' }],
       },
