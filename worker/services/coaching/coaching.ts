@@ -7,6 +7,7 @@
  * lead does in services/leads); managers, owners, admins and viewers see everyone's.
  */
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { Client as QStashClient } from '@upstash/qstash';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import { alerts, coachingReports, leads, messages, users } from '../../db/schema';
@@ -371,52 +372,76 @@ export async function teamCoaching(ctx: ServiceContext, period: Period): Promise
   };
 }
 
+/** Where the nightly plan sends one message per tenant. */
+export const COACHING_TENANT_PATH = '/jobs/coaching-tenant';
+/** QStash retries a tenant's run this many times (backoff e^(2.5·n) s) before dead-lettering it. */
+const TENANT_RETRIES = 3;
+/** QStash accepts at most 100 messages per batch call. */
+const BATCH = 100;
+const NIGHTLY_DAYS = 30;
+
+export type CoachingQueue = Pick<QStashClient, 'batchJSON'>;
+
+/** The night's period: the 30 days up to midnight UTC, so every message and retry of one night agrees on it. */
+export function nightlyPeriodEnd(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+}
+
 /**
- * The nightly pass: every agent of every tenant, over the 30 days up to midnight UTC. The period
- * is fixed per night so that a retried run skips the agents it already covered.
+ * The nightly plan: one QStash message per tenant with agents, so a slow tenant (Claude calls
+ * for many agents) neither blocks the others nor outlives one delivery, and a failure is retried
+ * for that tenant alone. The deduplication id makes a re-planned night publish nothing twice.
  */
-export async function runNightlyCoaching(env: unknown, db: Database, logger: Logger, now = new Date()) {
-  const to = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
-  const from = new Date(to.getTime() - 30 * DAY_MS);
-  const tenantRows = await db.selectDistinct({ tenantId: users.tenantId }).from(users).where(and(eq(users.role, 'agent'), isNull(users.deletedAt)));
+export async function planNightlyCoaching(db: Database, config: Config, queue: CoachingQueue, now = new Date()) {
+  const periodEnd = nightlyPeriodEnd(now).toISOString();
+  const rows = await db.selectDistinct({ tenantId: users.tenantId }).from(users).where(and(eq(users.role, 'agent'), isNull(users.deletedAt)));
+  const url = new URL(COACHING_TENANT_PATH, config.APP_URL).toString();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await queue.batchJSON(
+      rows.slice(i, i + BATCH).map((r) => ({ url, body: { tenantId: r.tenantId, periodEnd }, deduplicationId: `coaching:${r.tenantId}:${periodEnd}`, retries: TENANT_RETRIES })),
+    );
+  }
+  return { periodEnd, tenants: rows.length };
+}
+
+/**
+ * One tenant's night: every agent over the 30 days up to `periodEnd`. An agent who already has
+ * that night's report is skipped, so a retried or repeated message never stores a second one;
+ * an agent with nothing in the period gets no report and costs nothing.
+ */
+export async function runTenantCoaching(env: unknown, logger: Logger, tenantId: string, periodEnd: Date, now = new Date()) {
+  const from = new Date(periodEnd.getTime() - NIGHTLY_DAYS * DAY_MS);
   let analyzed = 0;
   let skipped = 0;
   let claude = 0;
   let costMicroUsdTotal = 0;
-  for (const { tenantId } of tenantRows) {
-    const { ctx, close } = openSystemContext(env, tenantId, logger);
-    try {
-      const done = new Set(
-        (
-          await ctx.db
-            .select({ agentId: coachingReports.agentId })
-            .from(coachingReports)
-            .where(and(eq(coachingReports.tenantId, tenantId), eq(coachingReports.trigger, 'nightly'), eq(coachingReports.periodEnd, to)))
-        ).map((r) => r.agentId),
-      );
-      const narrator = coachNarratorFor(ctx.config);
-      const computed = await computeTeam(ctx, { from, to }, now);
-      for (const agent of computed.members.filter((m) => m.role === 'agent')) {
-        if (done.has(agent.id)) {
-          skipped++;
-          continue;
-        }
-        const c = forAgent(computed, agent.id);
-        const m = c.metrics;
-        // Nothing to coach on: no report, and no AI cost.
-        if (m.leads === 0 && m.agentMessages === 0 && m.alerts.routed === 0) {
-          skipped++;
-          continue;
-        }
-        const report = await store(ctx, agent, c, await generate(ctx, c, agent, narrator), 'nightly');
-        analyzed++;
-        if (report.generatedBy === 'claude') claude++;
-        costMicroUsdTotal += report.costMicroUsd;
+  const { ctx, close } = openSystemContext(env, tenantId, logger);
+  try {
+    const done = new Set(
+      (
+        await ctx.db
+          .select({ agentId: coachingReports.agentId })
+          .from(coachingReports)
+          .where(and(eq(coachingReports.tenantId, tenantId), eq(coachingReports.trigger, 'nightly'), eq(coachingReports.periodEnd, periodEnd)))
+      ).map((r) => r.agentId),
+    );
+    const narrator = coachNarratorFor(ctx.config);
+    const computed = await computeTeam(ctx, { from, to: periodEnd }, now);
+    for (const agent of computed.members.filter((m) => m.role === 'agent')) {
+      const c = forAgent(computed, agent.id);
+      const m = c.metrics;
+      if (done.has(agent.id) || (m.leads === 0 && m.agentMessages === 0 && m.alerts.routed === 0)) {
+        skipped++;
+        continue;
       }
-    } finally {
-      await close();
+      const report = await store(ctx, agent, c, await generate(ctx, c, agent, narrator), 'nightly');
+      analyzed++;
+      if (report.generatedBy === 'claude') claude++;
+      costMicroUsdTotal += report.costMicroUsd;
     }
+  } finally {
+    await close();
   }
-  logger.info('coaching job', { tenants: tenantRows.length, analyzed, skipped, claude, costMicroUsd: costMicroUsdTotal });
-  return { tenants: tenantRows.length, analyzed, skipped, claude, costMicroUsd: costMicroUsdTotal };
+  logger.info('coaching job', { tenantId, analyzed, skipped, claude, costMicroUsd: costMicroUsdTotal });
+  return { tenantId, periodEnd: periodEnd.toISOString(), analyzed, skipped, claude, costMicroUsd: costMicroUsdTotal };
 }

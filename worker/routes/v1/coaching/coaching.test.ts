@@ -302,31 +302,44 @@ describe('stored analyses', () => {
 });
 
 describe('POST /jobs/coaching', () => {
-  it('coaches agents with recent activity once per night, idempotent per QStash message', async () => {
+  it('queues the night per tenant; each tenant run coaches its active agents once, idempotent per QStash message', async () => {
     const night = await provisionTestTenant();
     const agent = await memberWithRole(night, 'agent');
     const idle = await memberWithRole(night, 'agent');
     const midnight = Math.floor(Date.now() / DAY) * DAY;
+    const periodEnd = new Date(midnight).toISOString();
     const leadId = newId('lead');
     await withDb(async (db) => {
       await db.insert(leads).values({ id: leadId, tenantId: night.id, source: 'api', name: 'Gus', assignedAgentId: agent.id, assignedAt: new Date(midnight - 2 * DAY), createdAt: new Date(midnight - 2 * DAY), temperature: 'hot', speedToLeadMs: 3 * MIN });
       await db.insert(messages).values({ id: newId('message'), tenantId: night.id, leadId, direction: 'outbound', sender: 'agent', senderUserId: agent.id, body: 'Hi Gus, when would you like to sell?', status: 'sent', at: new Date(midnight - 2 * DAY + 3 * MIN) });
     });
+
+    const planned = await deliverJob('/jobs/coaching');
+    expect(planned.status).toBe(200);
+    const plan = await json(planned);
+    expect(plan).toMatchObject({ job: 'coaching', duplicate: false, periodEnd });
+    expect(plan.tenants).toBeGreaterThanOrEqual(2); // this tenant and the fixture's, at least
+
     const messageId = `msg_${crypto.randomUUID()}`;
-    const first = await deliverJob('/jobs/coaching', {}, { messageId });
+    const first = await deliverJob('/jobs/coaching-tenant', { tenantId: night.id, periodEnd }, { messageId });
     expect(first.status).toBe(200);
-    expect(await json(first)).toMatchObject({ job: 'coaching', duplicate: false });
-    expect(await json(await deliverJob('/jobs/coaching', {}, { messageId }))).toEqual({ job: 'coaching', duplicate: true });
+    expect(await json(first)).toEqual({ job: 'coaching-tenant', duplicate: false, tenantId: night.id, periodEnd, analyzed: 1, skipped: 1, claude: 0, costMicroUsd: 0 });
+    expect(await json(await deliverJob('/jobs/coaching-tenant', { tenantId: night.id, periodEnd }, { messageId }))).toEqual({ job: 'coaching-tenant', duplicate: true });
 
     const report = await json(await api(`/v1/coaching/agents/${agent.id}`, { token: night.owner.token, ip: night.ip }));
-    expect(report).toMatchObject({ stored: true, trigger: 'nightly', generatedBy: 'rules', createdBy: null, period: { to: new Date(midnight).toISOString() } });
-    expect(report.metrics).toMatchObject({ leads: 1, speedToLeadMedianMs: 3 * MIN, questionsAsked: 1 });
+    expect(report).toMatchObject({ stored: true, trigger: 'nightly', generatedBy: 'rules', createdBy: null, period: { to: periodEnd } });
+    expect(report.metrics).toMatchObject({ leads: 1, speedToLeadMedianMs: 3 * MIN, questionsAsked: 1, missedOpportunities: 0 });
     // Nothing to coach on: no stored report for the idle agent.
     expect((await json(await api(`/v1/coaching/agents/${idle.id}`, { token: night.owner.token, ip: night.ip }))).stored).toBe(false);
 
-    // A second message the same night (a manual re-run) skips the agent already covered.
-    await deliverJob('/jobs/coaching');
-    const again = await json(await api(`/v1/coaching/agents/${agent.id}`, { token: night.owner.token, ip: night.ip }));
-    expect(again.id).toBe(report.id);
+    // Another message for the same night (a re-plan outside QStash's dedupe window) stores nothing new.
+    expect(await json(await deliverJob('/jobs/coaching-tenant', { tenantId: night.id, periodEnd }))).toMatchObject({ analyzed: 0, skipped: 2 });
+    expect((await json(await api(`/v1/coaching/agents/${agent.id}`, { token: night.owner.token, ip: night.ip }))).id).toBe(report.id);
+  });
+
+  it('refuses a malformed tenant message with 4xx, never 500', async () => {
+    const bad = await deliverJob('/jobs/coaching-tenant', { tenantId: 'nope', periodEnd: '2026-03-01T12:00:00Z' });
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(bad.status).toBeLessThan(500);
   });
 });
