@@ -21,7 +21,7 @@ import {
   type TeamMetrics,
 } from '../../intelligence/coaching/metrics';
 import { groundingProblem, MAX_SNIPPETS, NarratorFailure, type CoachingNarrator, type NarratorInput, type NarratorUsage } from '../../intelligence/coaching/narrator';
-import { NotFound } from '../../lib/errors';
+import { LimitExceeded, NotFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import { ClaudeCoachNarrator, costMicroUsd } from '../../providers/anthropic/coaching-narrator';
@@ -35,6 +35,8 @@ const MAX_MESSAGES = 200_000;
 const MAX_ALERTS = 50_000;
 const SNIPPET_CHARS = 280;
 const DAY_MS = 86_400_000;
+/** One on-demand analysis per agent per minute from callers: each may be a paid Claude call. */
+export const ANALYZE_COOLDOWN_MS = 60_000;
 
 export type Trigger = 'on_demand' | 'nightly';
 
@@ -293,6 +295,29 @@ async function store(ctx: ServiceContext, agent: { id: string; name: string }, c
 }
 
 /**
+ * Best effort (two racing requests can both pass): enough to stop a double click or a script
+ * from turning into a stream of paid calls.
+ */
+async function enforceCooldown(ctx: ServiceContext, agentId: string): Promise<void> {
+  const [last] = await ctx.db
+    .select({ createdAt: coachingReports.createdAt })
+    .from(coachingReports)
+    .where(
+      and(
+        eq(coachingReports.tenantId, ctx.tenantId),
+        eq(coachingReports.agentId, agentId),
+        eq(coachingReports.trigger, 'on_demand'),
+        gte(coachingReports.createdAt, new Date(Date.now() - ANALYZE_COOLDOWN_MS)),
+      ),
+    )
+    .orderBy(desc(coachingReports.createdAt))
+    .limit(1);
+  if (!last) return;
+  const retryAfter = Math.max(1, Math.ceil((last.createdAt.getTime() + ANALYZE_COOLDOWN_MS - Date.now()) / 1000));
+  throw new LimitExceeded(`This agent was analyzed moments ago; try again in ${retryAfter} s or read the report`, retryAfter);
+}
+
+/**
  * A fresh analysis of one agent over the period (default: the 30 days before now), stored.
  * `narrator` defaults to the configured one (Claude with a key, none without).
  */
@@ -303,6 +328,7 @@ export async function analyzeAgent(
   opts: { trigger?: Trigger; narrator?: CoachingNarrator | null; now?: Date } = {},
 ): Promise<CoachingReport> {
   const agent = await reachableAgent(ctx, agentId);
+  if (ctx.principal) await enforceCooldown(ctx, agent.id);
   const computed = await compute(ctx, agent.id, period, opts.now ?? new Date());
   const narrator = opts.narrator === undefined ? coachNarratorFor(ctx.config) : opts.narrator;
   const generated = await generate(ctx, computed, agent, narrator);

@@ -10,7 +10,7 @@ const route = defineRoute('leads:write', {
   method: 'post',
   path: '/coaching/agents/{id}/analyze',
   tags: ['Coaching'],
-  summary: 'Run a fresh coaching analysis (Claude when configured, rules otherwise), store it and return it. Agents analyze only themselves',
+  summary: 'Run a fresh coaching analysis (Claude when configured, rules otherwise), store it and return it. Agents analyze only themselves; one analysis per agent per minute (429 with Retry-After)',
   request: { params: IdParam('usr'), body: jsonBody(z.object(PeriodFields).strict()) },
   responses: { 200: json(CoachingReportSchema, 'The stored report'), ...commonErrors, ...notFound },
 });

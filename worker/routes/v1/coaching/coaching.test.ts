@@ -225,6 +225,12 @@ describe('stored analyses', () => {
     const latest = await json(await api(`/v1/coaching/agents/${agentA.id}`, { token: agentA.token, ip: t.ip }));
     expect(latest.id).toBe(report.id);
     expect(latest.insights).toEqual(report.insights);
+    // A second analysis within the minute (each may be a paid Claude call) is refused with Retry-After.
+    const again = await api(`/v1/coaching/agents/${agentA.id}/analyze`, { token: manager.token, ip: t.ip, body: {} });
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(again.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect((await json(again)).error.code).toBe('rate_limited');
   });
 
   const standIn = () => inject('anthropicStandIn');
