@@ -109,8 +109,7 @@ export class ClaudeCoachNarrator implements CoachingNarrator {
       const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}:${i.code}`).join(', ');
       throw fail('invalid_output', `tool input does not match the schema (${where})`);
     }
-    const { narrative, insights, actions } = parsed.data;
-    return { coaching: { narrative, insights: insights.map((i) => ({ ...i, evidence: i.evidence })), actions }, usage, model: this.model };
+    return { coaching: parsed.data, usage, model: this.model };
   }
 }
 

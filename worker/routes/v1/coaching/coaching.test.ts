@@ -266,6 +266,14 @@ describe('stored analyses', () => {
     expect(report.costMicroUsd).toBe(report.tokens!.inputTokens + 5 * 321);
     const stored = await json(await api(`/v1/coaching/agents/${agentA.id}`, { token: manager.token, ip: t.ip }));
     expect(stored).toMatchObject({ id: report.id, generatedBy: 'claude', costMicroUsd: report.costMicroUsd, narrative: report.narrative });
+    // What Claude was given: the forced tool, the figure table (agent vs team) and the messages with their ids.
+    const { requests } = (await (await fetch(`${standIn().url}/_standin/requests`, { headers: { 'x-api-key': standIn().apiKey } })).json()) as { requests: Array<{ body: any }> };
+    const sent = requests.filter((r) => r.body?.tool_choice?.name === 'record_coaching' && JSON.stringify(r.body.messages).includes(M.m10!)).at(-1)!;
+    expect(sent.body.tool_choice).toMatchObject({ type: 'tool', name: 'record_coaching' });
+    const prompt: string = sent.body.messages[0].content;
+    expect(prompt).toContain('| coverage.q3Condition | Q3 (condition) answered | 25 % | 63 % |');
+    expect(prompt).toContain(`[${M.m4}] lead ${L.ann}, agent`);
+    expect(prompt).not.toContain(M.m12); // another agent's message on A's lead is not A's conversation
   });
 
   it('falls back to the rules when Claude writes a number that is not in the figures, and records why', async () => {
