@@ -7,7 +7,7 @@ import { ContactLinks } from '../../components/contact-links';
 import { BackIcon } from '../../components/icons';
 import { Badge, Button, Card, cx, EmptyState, ErrorState, Explain, InlineError, Loading, Notice, Skeleton, TEMPERATURE_TONE, Textarea } from '../../components/ui';
 import { describeError } from '../../lib/api/client';
-import { MODEL_KINDS, type Alert, type Lead, type LeadScores, type Message, type User } from '../../lib/api/types';
+import { MODEL_KINDS, type Alert, type Lead, type LeadChurn, type LeadScores, type Message, type User } from '../../lib/api/types';
 import { ago, ALERT_KIND_LABEL, dateTime, duration, humanize, leadName, money, percent, phone, place, STAGE_LABEL, time, timeline } from '../../lib/format';
 import { useInbox } from '../../lib/inbox-store';
 import { session } from '../../lib/session';
@@ -74,6 +74,9 @@ export function LeadView() {
           </div>
           <div className="order-3">
             <Scores scores={data.scores} error={data.scoresError} />
+          </div>
+          <div className="order-4">
+            <GoingCold churn={data.churn} />
           </div>
           <div className="order-4">
             <Consent lead={lead} consent={data.consent} />
@@ -394,6 +397,67 @@ function Scores({ scores, error }: { scores: LeadScores | null | undefined; erro
                 ))}
               </ul>
             </div>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+const DRIVER: Record<string, string> = {
+  reply_recency: 'Silence since the last reply',
+  response_rate_decay: 'Replies less often',
+  unanswered_outbound: 'Texts left unanswered',
+  stage_stagnation: 'Stuck at one stage',
+  sentiment_trend: 'Tone of the replies',
+};
+
+function GoingCold({ churn }: { churn: LeadChurn | null | undefined }) {
+  const episode = churn?.episode;
+  return (
+    <Card
+      id="churn"
+      title={
+        <span className="inline-flex items-center gap-2">
+          Going cold?
+          <Explain>The hourly check estimates the chance this lead stops answering, from how recently and how often they reply, unanswered texts, time stuck at one stage and the tone of their replies.</Explain>
+        </span>
+      }
+    >
+      {churn === undefined ? (
+        <Loading rows={1} rowClass="h-16" label="Loading churn risk…" />
+      ) : churn === null ? (
+        <p className="text-sm text-slate-600">The churn risk could not be read just now.</p>
+      ) : churn.risk === null ? (
+        <p className="text-sm text-slate-600">Not assessed yet: the hourly check covers active leads.</p>
+      ) : (
+        <div className="space-y-3">
+          <div>
+            <div className="flex items-baseline justify-between text-sm">
+              <span className="font-semibold">Risk</span>
+              <span className={cx('text-lg font-bold tabular-nums', churn.risk >= 0.6 ? 'text-red-700' : churn.risk >= 0.3 ? 'text-amber-800' : 'text-emerald-700')}>{percent(churn.risk)}</span>
+            </div>
+            <div className="mt-1 h-2 rounded-full bg-slate-100" aria-hidden>
+              <div className={cx('h-2 rounded-full', churn.risk >= 0.6 ? 'bg-red-600' : churn.risk >= 0.3 ? 'bg-amber-500' : 'bg-emerald-600')} style={{ width: `${Math.round(churn.risk * 100)}%` }} />
+            </div>
+          </div>
+          <ul className="space-y-1 text-sm">
+            {[...churn.drivers]
+              .sort((a, b) => b.contribution - a.contribution)
+              .slice(0, 3)
+              .map((d) => (
+                <li key={d.driver}>
+                  <span className="font-medium">{DRIVER[d.driver] ?? humanize(d.driver)}</span> <span className="text-slate-600">— {d.evidence}</span>
+                </li>
+              ))}
+          </ul>
+          {episode && (
+            <p className="text-xs text-slate-600">
+              {episode.group === 'holdout'
+                ? 'In the comparison group: no automatic intervention, so saves can be measured.'
+                : `Rescue ${episode.outcome === 'pending' ? 'under way' : episode.outcome === 'saved' ? 'worked: the lead replied' : 'ended without a reply'} · ${episode.interventions.filter((i) => i.status === 'done').length} of ${episode.interventions.length} steps done`}{' '}
+              · detected {ago(episode.detectedAt)}
+            </p>
           )}
         </div>
       )}

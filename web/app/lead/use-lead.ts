@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../../lib/api/client';
-import type { ConsentEvent, Lead, LeadScores, LiveEvent, Message } from '../../lib/api/types';
+import type { ConsentEvent, Lead, LeadChurn, LeadScores, LiveEvent, Message } from '../../lib/api/types';
 import { LiveSocket, type LiveStatus } from '../../lib/live-socket';
 import { session } from '../../lib/session';
 
@@ -20,6 +20,8 @@ export interface LeadData {
   /** null: not scored yet; undefined: still loading or failed. */
   scores: LeadScores | null | undefined;
   scoresError: string | null;
+  /** undefined while loading; null when it could not be read (the card says so). */
+  churn: LeadChurn | null | undefined;
   live: LiveStatus;
 }
 
@@ -36,7 +38,7 @@ function upsert(messages: Message[], m: Message): Message[] {
 }
 
 export function useLead(id: string | null) {
-  const [data, setData] = useState<LeadData>({ status: 'loading', error: null, lead: null, messages: [], consent: null, scores: undefined, scoresError: null, live: 'connecting' });
+  const [data, setData] = useState<LeadData>({ status: 'loading', error: null, lead: null, messages: [], consent: null, scores: undefined, scoresError: null, churn: undefined, live: 'connecting' });
   const alive = useRef(true);
   const latestInbound = useRef<string | null>(null);
   latestInbound.current = data.messages.reduce<string | null>((max, m) => (m.direction === 'inbound' && (!max || m.at > max) ? m.at : max), null);
@@ -70,6 +72,12 @@ export function useLead(id: string | null) {
       .then((consent) => alive.current && setData((d) => ({ ...d, consent })))
       .catch(() => undefined);
     void loadScores(id).then((r) => alive.current && setData((d) => ({ ...d, scores: r.scores, scoresError: r.error })));
+    void api
+      .get('/leads/{id}/churn', { path: { id } })
+      .then(
+        (churn) => alive.current && setData((d) => ({ ...d, churn })),
+        () => alive.current && setData((d) => ({ ...d, churn: null })),
+      );
   }, [id]);
 
   useEffect(() => {

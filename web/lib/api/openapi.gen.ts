@@ -52,6 +52,160 @@ export interface Schemas {
     } | null;
     at: string;
   };
+  ChurnSummary: {
+    from: string;
+    to: string;
+    riskThreshold: number;
+    /** Leads whose newest assessment in the range is at or over the tenant's threshold, by current stage */
+    atRiskByStage: {
+      [key: string]: number;
+    };
+    interventions: Array<{
+      step: number;
+      kind: string;
+      statuses: {
+        [key: string]: number;
+      };
+      total: number;
+    }>;
+    outcomes: {
+      pending: number;
+      saved: number;
+      notSaved: number;
+    };
+    treated: {
+      episodes: number;
+      resolved: number;
+      pending: number;
+      saved: number;
+      /** saved ÷ resolved (null with none resolved) */
+      rate: number | null;
+      /** Wilson 95 % interval of the rate */
+      ci95: [number, number] | null;
+    };
+    holdout: {
+      episodes: number;
+      resolved: number;
+      pending: number;
+      saved: number;
+      /** saved ÷ resolved (null with none resolved) */
+      rate: number | null;
+      /** Wilson 95 % interval of the rate */
+      ci95: [number, number] | null;
+    };
+    /** treated rate − holdout rate (absolute) */
+    lift: number | null;
+    /** Two-proportion z-test; null below 20 resolved episodes per group */
+    pValue: number | null;
+    /** Plain words: not enough data / not significant / significant */
+    verdict: string;
+    detectionToActionMs: {
+      n: number;
+      p50: number | null;
+      p95: number | null;
+    };
+  };
+  CoachingMetrics: {
+    leads: number;
+    /** Milliseconds; null with nothing to measure */
+    speedToLeadMedianMs: number | null;
+    /** Milliseconds; null with nothing to measure */
+    replyTimeMedianMs: number | null;
+    replies: number;
+    coverage: {
+      /** A fraction, 0–1; null with no leads */
+      q1Motivation: number | null;
+      /** A fraction, 0–1; null with no leads */
+      q2Timeline: number | null;
+      /** A fraction, 0–1; null with no leads */
+      q3Condition: number | null;
+      /** A fraction, 0–1; null with no leads */
+      q4Price: number | null;
+    };
+    /** Per question, the agent's leads without the answer */
+    unanswered: {
+      q1Motivation: Array<string>;
+      q2Timeline: Array<string>;
+      q3Condition: Array<string>;
+      q4Price: Array<string>;
+    };
+    agentMessages: number;
+    questionsAsked: number;
+    talkRatio: number | null;
+    /** Milliseconds; null with nothing to measure */
+    followUpCadenceMedianMs: number | null;
+    followUps: number;
+    slaMisses: number;
+    slaMissAlertIds: Array<string>;
+    missedOpportunities: number;
+    missed: Array<{
+      leadId: string;
+      name: string | null;
+      /** Milliseconds; null with nothing to measure */
+      waitedMs: number | null;
+    }>;
+    alerts: {
+      routed: number;
+      acknowledged: number;
+      claimed: number;
+      converted: number;
+    };
+  };
+  CoachingReport: {
+    /** Null when computed on this read and not stored */
+    id: string | null;
+    agentId: string;
+    agentName: string;
+    period: {
+      from: string;
+      to: string;
+    };
+    metrics: Schemas["CoachingMetrics"];
+    team: Schemas["CoachingTeamMetrics"];
+    insights: Array<{
+      title: string;
+      detail: string;
+      evidence?: Array<string>;
+    }>;
+    actions: Array<{
+      action: string;
+      why: string;
+    }>;
+    narrative: string | null;
+    generatedBy: "claude" | "rules";
+    /** Why Claude's coaching was not used (e.g. ungrounded_number:45, timeout) */
+    fallbackReason: string | null;
+    model: string | null;
+    tokens: {
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens?: number;
+    } | null;
+    /** What the analysis cost, in millionths of a US dollar */
+    costMicroUsd: number;
+    trigger: ("on_demand" | "nightly") | null;
+    createdBy: string | null;
+    createdAt: string;
+    stored: boolean;
+    definitions: {
+      [key: string]: string;
+    };
+  };
+  CoachingTeamMetrics: {
+    agents: number;
+    leads: number | null;
+    speedToLeadMedianMs: number | null;
+    replyTimeMedianMs: number | null;
+    "coverage.q1Motivation": number | null;
+    "coverage.q2Timeline": number | null;
+    "coverage.q3Condition": number | null;
+    "coverage.q4Price": number | null;
+    questionsAsked: number | null;
+    talkRatio: number | null;
+    followUpCadenceMedianMs: number | null;
+    slaMisses: number | null;
+    missedOpportunities: number | null;
+  };
   ConsentEvent: {
     id: string;
     leadId: string | null;
@@ -265,6 +419,51 @@ export interface Schemas {
     opportunityStatus: string | null;
     createdAt: string;
     updatedAt: string;
+  };
+  LeadChurn: {
+    leadId: string;
+    /** Latest churn risk, 0–1 (null: not assessed yet) */
+    risk: number | null;
+    drivers: Array<{
+      /** reply_recency | response_rate_decay | unanswered_outbound | stage_stagnation | sentiment_trend */
+      driver: string;
+      /** Log-odds this driver added (+) or removed (−) */
+      contribution: number;
+      /** What the driver saw, in plain words */
+      evidence: string;
+    }>;
+    /** `churn-prior-v1` = the documented prior */
+    modelVersion: string | null;
+    assessedAt: string | null;
+    /** Newest first (up to 30) */
+    history: Array<{
+      risk: number;
+      assessedAt: string;
+    }>;
+    /** The newest going-cold episode, or null */
+    episode: ({
+      id: string;
+      /** holdout: no intervention, the comparison group */
+      group: "treated" | "holdout";
+      outcome: "pending" | "saved" | "not_saved";
+      riskAtDetection: number;
+      stageAtDetection: string;
+      detectedAt: string;
+      firstActionAt: string | null;
+      resolvedAt: string | null;
+      interventions: Array<{
+        id: string;
+        step: number;
+        kind: "re_engage" | "agent_task" | "escalate";
+        status: "scheduled" | "done" | "skipped" | "cancelled" | "failed";
+        scheduledFor: string;
+        executedAt: string | null;
+        /** Message or alert id, or why it was skipped / cancelled */
+        detail: {
+          [key: string]: unknown;
+        };
+      }>;
+    }) | null;
   };
   Login: {
     tenant: string;
@@ -719,6 +918,66 @@ export interface Paths {
       response: Schemas["Session"];
     };
   };
+  "/churn/summary": {
+    /** Going-cold prevention: at-risk leads, interventions, outcomes, and saves against the random holdout */
+    get: {
+      permission: "analytics:read";
+      query: { from?: string; to?: string };
+      status: 200;
+      response: Schemas["ChurnSummary"];
+    };
+  };
+  "/coaching/agents/{id}": {
+    /** An agent's coaching: the latest report, or one computed now (rules) when none exists or a period is given. Agents read only their own */
+    get: {
+      permission: "users:read";
+      path: { id: string };
+      query: { from?: string; to?: string };
+      status: 200;
+      response: Schemas["CoachingReport"];
+    };
+  };
+  "/coaching/agents/{id}/analyze": {
+    /** Run a fresh coaching analysis (Claude when configured, rules otherwise), store it and return it. Agents analyze only themselves */
+    post: {
+      permission: "leads:write";
+      path: { id: string };
+      body: {
+        /** Start of the period, inclusive (default: 30 days before `to`) */
+        from?: string;
+        /** End of the period, exclusive (default: now); at most 366 days after `from` */
+        to?: string;
+      };
+      status: 200;
+      response: Schemas["CoachingReport"];
+    };
+  };
+  "/coaching/team": {
+    /** Every agent's coaching metrics beside the team medians (the manager's team view) */
+    get: {
+      permission: "analytics:read";
+      query: { from?: string; to?: string };
+      status: 200;
+      response: {
+        period: {
+          from: string;
+          to: string;
+        };
+        team: Schemas["CoachingTeamMetrics"];
+        agents: Array<{
+          agentId: string;
+          name: string;
+          role: string;
+          metrics: Schemas["CoachingMetrics"];
+          insights: number;
+          topInsight: string;
+        }>;
+        definitions: {
+          [key: string]: string;
+        };
+      };
+    };
+  };
   "/compliance/consent-ledger": {
     /** Export the consent ledger (JSON or CSV), oldest first */
     get: {
@@ -878,6 +1137,15 @@ export interface Paths {
       response: {
         lead: Schemas["Lead"];
       };
+    };
+  };
+  "/leads/{id}/churn": {
+    /** Churn (going-cold) risk with its drivers, the risk history, and the newest episode with its interventions */
+    get: {
+      permission: "leads:read";
+      path: { id: string };
+      status: 200;
+      response: Schemas["LeadChurn"];
     };
   };
   "/leads/{id}/consent": {
@@ -1275,6 +1543,10 @@ export const OPERATIONS = {
   "POST /auth/login": "public",
   "POST /auth/logout": "tenant:read",
   "POST /auth/refresh": "public",
+  "GET /churn/summary": "analytics:read",
+  "GET /coaching/agents/{id}": "users:read",
+  "POST /coaching/agents/{id}/analyze": "leads:write",
+  "GET /coaching/team": "analytics:read",
   "GET /compliance/consent-ledger": "audit:read",
   "GET /compliance/do-not-contact": "leads:read",
   "POST /compliance/do-not-contact": "leads:write",
@@ -1289,6 +1561,7 @@ export const OPERATIONS = {
   "POST /integrations/webhook/test": "integrations:write",
   "GET /leads": "leads:read",
   "GET /leads/{id}": "leads:read",
+  "GET /leads/{id}/churn": "leads:read",
   "GET /leads/{id}/consent": "leads:read",
   "POST /leads/{id}/consent": "leads:write",
   "GET /leads/{id}/messages": "leads:read",

@@ -26,6 +26,7 @@ export type ModelKind = 'sell' | 'buy' | 'refinance' | 'invest';
 export const MODEL_KINDS: readonly ModelKind[] = ['sell', 'buy', 'refinance', 'invest'];
 
 export type LeadScores = Answer<'/leads/{id}/scores', 'get'>;
+export type LeadChurn = Schemas['LeadChurn'];
 export type Dashboard = Schemas['Dashboard'];
 
 /**

@@ -68,6 +68,23 @@ function toForm(t: Tenant): Form {
 
 type Patch = Body<'/tenant', 'patch'>;
 
+function checkForm(f: Form): Record<string, string> {
+  const bad: Record<string, string> = {};
+  const range = (path: string, text: string, min: number, max: number, unit: string) => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) bad[path] = `Between ${min} and ${max}${unit}`;
+  };
+  range('settings.consent.maxFollowUpsPerDay', f.perDay, 0, 10, '');
+  range('settings.consent.maxFollowUpsPerWeek', f.perWeek, 0, 30, '');
+  range('settings.businessRules.averageSalePriceCents', f.avgPrice, 0, 1_000_000_000, ' dollars');
+  range('settings.businessRules.commissionRate', f.commission, 0, 20, ' %');
+  range('settings.businessRules.teamSplit', f.split, 0, 100, ' %');
+  for (const st of STAGES) range(`settings.businessRules.stageCloseProbabilities.${st}`, f.stageP[st] ?? '', 0, 100, ' %');
+  range('settings.alertThreshold', f.threshold, 5, 99, ' %');
+  if (f.qhStart >= f.qhEnd) bad['settings.quietHours.end'] = 'Must be after the start';
+  return bad;
+}
+
 function toPatch(f: Form): Patch {
   return {
     name: f.name.trim(),
@@ -110,7 +127,15 @@ export function SettingsAdmin() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (form) void save.run(form);
+    if (!form) return;
+    // The API checks fractions (0.03); people type percentages (3): say it in their terms first.
+    const bad = checkForm(form);
+    if (Object.keys(bad).length) {
+      save.setFields(bad);
+      save.setError('Some values are out of range; see the fields marked below.');
+      return;
+    }
+    void save.run(form);
   }
 
   const fe = (path: string) => fields[path] ?? fields[`settings.${path}`];
