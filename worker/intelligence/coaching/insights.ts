@@ -152,10 +152,10 @@ export function ruleCoaching(m: AgentMetrics, team: TeamMetrics, names: Map<stri
     if (mine === null || theirs === null || mine > theirs - 0.15) continue;
     insights.push({
       title: `${label} answered in ${formatShare(mine)} of your conversations vs team ${formatShare(theirs)}`,
-      detail: `Leads without it: ${listLeads(m.unanswered[q], names, m)}.`,
+      detail: `${m.answered[q]} of your ${m.leads} leads have it. Without it: ${listLeads(m.unanswered[q], names, m)}.`,
       evidence: m.unanswered[q].slice(0, 20),
     });
-    actions.push({ action: `Ask ${listLeads(m.unanswered[q], names, m, 3)} about ${ASK[q]}`, why: `${label} is missing on ${m.unanswered[q].length} of your ${m.leads} leads.` });
+    actions.push({ action: `Ask ${listLeads(m.unanswered[q], names, m, 3)} about ${ASK[q]}`, why: `${label} is missing on ${m.leads - m.answered[q]} of your ${m.leads} leads.` });
   }
 
   if (slower(m.speedToLeadMedianMs, team.speedToLeadMedianMs)) {

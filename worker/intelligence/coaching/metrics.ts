@@ -74,7 +74,9 @@ export interface AgentMetrics {
   replyTimeMedianMs: number | null;
   replies: number;
   coverage: Record<Question, number | null>;
-  /** Per question, the agent's leads without the answer (what a coverage tip can point at). */
+  /** Per question, how many of the agent's leads have the answer. */
+  answered: Record<Question, number>;
+  /** Per question, the agent's newest leads without the answer (at most UNANSWERED_LISTED): what a coverage tip points at. */
   unanswered: Record<Question, string[]>;
   agentMessages: number;
   questionsAsked: number;
@@ -121,6 +123,8 @@ export const METRIC_DEFINITIONS: Record<string, string> = {
 };
 
 export const MISSED_WINDOW_HOURS = 2;
+/** Stored with every report: enough leads to act on, without copying a busy agent's whole book. */
+export const UNANSWERED_LISTED = 50;
 const HOUR_MS = 3_600_000;
 
 /** Median; the mean of the two middle values for an even count, rounded to an integer for durations. */
@@ -192,15 +196,17 @@ export function computeAgentMetrics(agentId: string, rows: CoachingRows, opts: {
   const routed = rows.alerts.filter((a) => a.assignedAgentIds.includes(agentId));
   const claimed = rows.alerts.filter((a) => a.claimedBy === agentId);
   const misses = routed.filter((a) => a.escalationLevel > 0);
-  const unanswered = Object.fromEntries(QUESTIONS.map((q) => [q, mine.filter((l) => ANSWER[q](l) === null).map((l) => l.id)])) as Record<Question, string[]>;
+  const newestFirst = [...mine].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+  const missing = Object.fromEntries(QUESTIONS.map((q) => [q, newestFirst.filter((l) => ANSWER[q](l) === null).map((l) => l.id)])) as Record<Question, string[]>;
 
   return {
     leads: mine.length,
     speedToLeadMedianMs: roundMs(median(mine.flatMap((l) => (l.speedToLeadMs === null ? [] : [l.speedToLeadMs])))),
     replyTimeMedianMs: roundMs(median(replyTimes)),
     replies: replyTimes.length,
-    coverage: Object.fromEntries(QUESTIONS.map((q) => [q, share(mine.length - unanswered[q].length, mine.length)])) as Record<Question, number | null>,
-    unanswered,
+    coverage: Object.fromEntries(QUESTIONS.map((q) => [q, share(mine.length - missing[q].length, mine.length)])) as Record<Question, number | null>,
+    answered: Object.fromEntries(QUESTIONS.map((q) => [q, mine.length - missing[q].length])) as Record<Question, number>,
+    unanswered: Object.fromEntries(QUESTIONS.map((q) => [q, missing[q].slice(0, UNANSWERED_LISTED)])) as Record<Question, string[]>,
     agentMessages,
     questionsAsked,
     talkRatio: leadWords > 0 ? Math.round((agentWords / leadWords) * 100) / 100 : null,

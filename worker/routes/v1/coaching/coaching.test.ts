@@ -124,7 +124,8 @@ describe('coaching metrics', () => {
     expect(m.replies).toBe(4);
     expect(m.replyTimeMedianMs).toBe(27.5 * MIN); // median(35 min, 10 min, 3 h, 20 min on Hal)
     expect(m.coverage).toEqual({ q1Motivation: 0.5, q2Timeline: 0.75, q3Condition: 0.25, q4Price: 0.5 });
-    expect(new Set(m.unanswered.q3Condition)).toEqual(new Set([L.ben, L.cal, L.dee]));
+    expect(m.answered).toEqual({ q1Motivation: 2, q2Timeline: 3, q3Condition: 1, q4Price: 2 });
+    expect(m.unanswered.q3Condition).toEqual([L.dee, L.cal, L.ben]); // newest first
     expect(m.agentMessages).toBe(6); // m4 m6 m7 m8 m10 m18
     expect(m.questionsAsked).toBe(5); // all but m7
     expect(m.talkRatio).toBe(1.75); // (6+6+3+6+7+7) / (7+3+4+4+2) = 35 / 20
@@ -165,6 +166,7 @@ describe('coaching metrics', () => {
     expect(missed.detail).toContain('Dee');
     const q3 = report.insights.find((i: { title: string }) => i.title === 'Q3 (condition) answered in 25 % of your conversations vs team 63 %');
     expect(new Set(q3.evidence)).toEqual(new Set([L.ben, L.cal, L.dee]));
+    expect(q3.detail).toMatch(/^1 of your 4 leads have it\. Without it: Dee \(lead_\w+\), Cal \(lead_\w+\), Ben \(lead_\w+\)\.$/);
     expect(titles).toContain('Q1 (motivation) answered in 50 % of your conversations vs team 75 %');
     // 75 % vs 88 % and 50 % vs 50 %: within the margin, no tip.
     expect(titles.some((x: string) => x.startsWith('Q2') || x.startsWith('Q4'))).toBe(false);
