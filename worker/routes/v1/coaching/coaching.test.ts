@@ -131,8 +131,8 @@ describe('coaching metrics', () => {
     expect(m.talkRatio).toBe(1.75); // (6+6+3+6+7+7) / (7+3+4+4+2) = 35 / 20
     expect(m.followUps).toBe(2);
     expect(m.followUpCadenceMedianMs).toBe(36 * HOUR); // median(24 h, 48 h)
-    expect(m.slaMisses).toBe(2);
-    expect(new Set(m.slaMissAlertIds)).toEqual(new Set([A.a2, A.a3]));
+    expect(m.slaMisses).toBe(1); // a2 reached the managers while A held it; a3 was moved *to* A (level 1)
+    expect(m.slaMissAlertIds).toEqual([A.a2]);
     expect(m.missedOpportunities).toBe(2);
     expect(m.missed).toHaveLength(2);
     expect(m.missed).toEqual(expect.arrayContaining([{ leadId: L.ben, name: 'Ben', waitedMs: 3 * HOUR }, { leadId: L.dee, name: 'Dee', waitedMs: null }]));
@@ -152,7 +152,7 @@ describe('coaching metrics', () => {
       questionsAsked: 3.5, // median(5, 2)
       talkRatio: 2.88, // median(1.75, 4) = 2.875
       followUpCadenceMedianMs: 36 * HOUR, // A only
-      slaMisses: 1,
+      slaMisses: 0.5, // median(1, 0)
       missedOpportunities: 1,
     });
   });
@@ -170,7 +170,7 @@ describe('coaching metrics', () => {
     expect(titles).toContain('Q1 (motivation) answered in 50 % of your conversations vs team 75 %');
     // 75 % vs 88 % and 50 % vs 50 %: within the margin, no tip.
     expect(titles.some((x: string) => x.startsWith('Q2') || x.startsWith('Q4'))).toBe(false);
-    expect(titles).toContain('2 alerts escalated past your SLA');
+    expect(titles).toContain('1 alert escalated past your SLA to the managers');
     expect(titles).toContain('You write 1.75 words for every word the lead writes');
     expect(report.actions[0].action).toMatch(/^Call .*Dee.*Ben|^Call .*Ben.*Dee/);
   });
