@@ -12,6 +12,7 @@ import { useInbox, type AlertAction } from '../../lib/inbox-store';
 import { notificationsSupported, requestNotificationPermission } from '../../lib/notify';
 import { useSession } from '../../lib/use-session';
 import { useTeam } from '../../lib/use-team';
+import { Coaching } from './coaching';
 
 type Tab = 'alerts' | 'hot';
 const BOT_STATE: Record<Lead['botState'], string> = { active: 'Bot talking', human: 'Agent has it', paused: 'Bot paused', done: 'Bot finished' };
@@ -29,6 +30,7 @@ function useNow(every = 30_000) {
 
 export function Inbox() {
   const inbox = useInbox();
+  const { me } = useSession();
   const [tab, setTab] = useState<Tab>('alerts');
   const [showSettled, setShowSettled] = useState(false);
   const now = useNow();
@@ -122,6 +124,11 @@ export function Inbox() {
           )}
         </section>
       </div>
+      {me?.user?.role === 'agent' && inbox.status === 'ready' && (
+        <div className="mt-6">
+          <Coaching userId={me.user.id} />
+        </div>
+      )}
     </div>
   );
 }
