@@ -29,25 +29,25 @@ function middayZone(): string {
 }
 
 /** A connected tenant whose proactive window is the whole day (so step 1 is not deferred) and with the given churn settings. */
-async function churnTenant(churn: Record<string, unknown> = { holdoutPct: 0 }): Promise<GhlTenant> {
+async function churnTenant(churn: Record<string, unknown> = { holdoutPct: 0 }, timezone = middayZone()): Promise<GhlTenant> {
   const t = await ghlTenant();
   const res = await api('/v1/tenant', {
     method: 'PATCH',
     token: t.owner.token,
     ip: t.ip,
-    body: { timezone: middayZone(), settings: { quietHours: { start: '00:00', end: '23:59', stateRules: false }, churn } },
+    body: { timezone, settings: { quietHours: { start: '00:00', end: '23:59', stateRules: false }, churn } },
   });
   expect(res.status).toBe(200);
   return t;
 }
 
 /** A consenting lead whose first touch has gone out (so nothing else is in flight). */
-async function newLead(t: GhlTenant, label: string) {
+async function newLead(t: GhlTenant, label: string, firstTouch: 'sent' | 'deferred' = 'sent') {
   const c = contactId(label);
   const lead = await createTestLead(t, { id: c, name: 'Dana Seller', phone: '+447700900123', city: 'Boulder', tags: ['sms-consent'] });
   // The first touch must have settled (sent) before the test ages the lead: nothing else in flight.
   await eventually(
-    () => withDb(async (db) => (await db.select().from(messages).where(and(eq(messages.leadId, lead.id), eq(messages.kind, 'first_touch'), eq(messages.status, 'sent'))))[0]),
+    () => withDb(async (db) => (await db.select().from(messages).where(and(eq(messages.leadId, lead.id), eq(messages.kind, 'first_touch'), eq(messages.status, firstTouch))))[0]),
     `first touch sent to ${c}`,
   );
   return { id: lead.id as string, contact: c };
@@ -254,6 +254,33 @@ describe('/jobs/churn-step', () => {
     // Their QStash messages still arrive: nothing happens.
     expect(await step(steps[1]!.id)).toMatchObject({ outcome: 'already_settled' });
     expect(await withDb((db) => db.select().from(alerts).where(and(eq(alerts.tenantId, t.id), eq(alerts.kind, 'churn_risk'))))).toHaveLength(0);
+  });
+
+  it('in quiet hours the text is deferred (the action is taken); when due, a lead who replied meanwhile gets nothing', async () => {
+    // Three in the morning for the lead: the federal 8:00–21:00 window is closed.
+    const offset = ((3 - new Date().getUTCHours() + 36) % 24) - 12;
+    const night = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+    const t = await churnTenant({ holdoutPct: 0 }, night);
+    const lead = await newLead(t, 'night', 'deferred');
+    await makeCold(t, lead.id);
+    await runJob('/jobs/churn');
+    const [episode] = await episodesOf(t);
+    const [s1] = await stepsOf(episode!.id);
+    expect(await step(s1!.id)).toMatchObject({ outcome: 'done', step: 1, reason: 'deferred' });
+    const [done] = await stepsOf(episode!.id);
+    expect(done!.detail).toMatchObject({ outcome: 'deferred' });
+    const [text] = await withDb((db) => db.select().from(messages).where(eq(messages.id, String(done!.detail!.messageId))));
+    expect(text).toMatchObject({ status: 'deferred', kind: 'follow_up' });
+    expect(text!.scheduledFor!.getTime()).toBeGreaterThan(Date.now());
+    expect((await episodesOf(t))[0]!.firstActionAt).not.toBeNull();
+    expect(await churnTexts(lead.contact)).toHaveLength(0);
+
+    // The lead writes back before morning; QStash brings the deferred step back: nothing goes out.
+    await withDb((db) => db.update(leads).set({ lastInboundAt: new Date() }).where(eq(leads.id, lead.id)));
+    expect(await step(s1!.id)).toMatchObject({ outcome: 'cancelled', reason: 'lead_replied' });
+    const [after] = await withDb((db) => db.select().from(messages).where(eq(messages.id, text!.id)));
+    expect(after).toMatchObject({ status: 'suppressed', error: 'churn: lead_replied' });
+    expect(await churnTexts(lead.contact)).toHaveLength(0);
   });
 
   it('refuses a malformed intervention id (422) and answers a missing one without acting', async () => {

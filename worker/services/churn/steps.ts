@@ -188,6 +188,7 @@ async function finishDeferred(ctx: ServiceContext, deps: StepDeps, i: Interventi
   if (!message || message.status !== 'deferred') return { outcome: 'already_settled', step: 1 };
   const stop = whyStop(episode, lead);
   if (stop) {
+    if (stop === 'lead_replied') await markEpisodeSaved(ctx, episode, lead.lastInboundAt!);
     await ctx.db
       .update(messages)
       .set({ status: 'suppressed', error: `churn: ${stop}`, updatedAt: new Date() })
