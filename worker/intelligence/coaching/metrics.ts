@@ -50,6 +50,23 @@ export interface CoachingRows {
   messages: CoachingMessage[];
   /** Alerts created in the period. */
   alerts: CoachingAlert[];
+  /** `threads(messages)`, when the caller built it once for many agents. */
+  byLead?: Map<string, CoachingMessage[]>;
+}
+
+/**
+ * Each lead's messages, oldest first. Built once per team and passed in `rows.byLead`, so
+ * coaching N agents reads the messages once rather than N times.
+ */
+export function threads(messages: CoachingMessage[]): Map<string, CoachingMessage[]> {
+  const byLead = new Map<string, CoachingMessage[]>();
+  for (const m of messages) {
+    const list = byLead.get(m.leadId);
+    if (list) list.push(m);
+    else byLead.set(m.leadId, [m]);
+  }
+  for (const list of byLead.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+  return byLead;
 }
 
 export interface MissedOpportunity {
@@ -148,14 +165,9 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 export function computeAgentMetrics(agentId: string, rows: CoachingRows, opts: { from: Date; now: Date; missedWindowHours?: number }): AgentMetrics {
   const windowMs = (opts.missedWindowHours ?? MISSED_WINDOW_HOURS) * HOUR_MS;
   const assigned = rows.leads.filter((l) => l.assignedAgentId === agentId);
-  const mineIds = new Set(assigned.map((l) => l.id));
   const mine = assigned.filter((l) => l.createdAt.getTime() >= opts.from.getTime());
-  const byLead = new Map<string, CoachingMessage[]>();
-  for (const m of rows.messages) {
-    if (!mineIds.has(m.leadId)) continue;
-    byLead.set(m.leadId, [...(byLead.get(m.leadId) ?? []), m]);
-  }
-  for (const list of byLead.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+  const index = rows.byLead ?? threads(rows.messages);
+  const byLead = new Map(assigned.flatMap((l) => (index.has(l.id) ? [[l.id, index.get(l.id)!] as const] : [])));
   const isMine = (m: CoachingMessage) => m.sender === 'agent' && m.senderUserId === agentId;
 
   const replyTimes: number[] = [];

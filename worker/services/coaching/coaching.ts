@@ -16,6 +16,7 @@ import {
   computeAgentMetrics,
   METRIC_DEFINITIONS,
   teamMetrics,
+  threads,
   type AgentMetrics,
   type CoachingRows,
   type TeamMetrics,
@@ -148,7 +149,7 @@ async function loadRows(ctx: ServiceContext, from: Date, to: Date): Promise<Coac
     .where(and(eq(alerts.tenantId, ctx.tenantId), gte(alerts.createdAt, from), lt(alerts.createdAt, to)))
     .orderBy(desc(alerts.createdAt))
     .limit(MAX_ALERTS);
-  return { leads: leadRows, messages: messageRows, alerts: alertRows, names: new Map(leadRows.map((l) => [l.id, l.name])) };
+  return { leads: leadRows, messages: messageRows, byLead: threads(messageRows), alerts: alertRows, names: new Map(leadRows.map((l) => [l.id, l.name])) };
 }
 
 /** Everyone coached: the tenant's agents, plus anyone else leads were assigned to in the period. */
