@@ -7,7 +7,7 @@ import { leadView, messageView } from '../services/leads/view';
 import { sellerAssistantFor } from './assistant';
 import { handleDeferredDelivery, handleFirstTouch, handleFollowUp, handleInbound, type InboundInput, type LiveEvent, type RoomPorts, type TurnSummary } from './engine';
 import { deliverMessage } from './outbound';
-import { loadLead, loadTenantProfile, updateLead } from './store';
+import { loadLead, loadMessage, loadTenantProfile, updateLead } from './store';
 
 /** What an RPC caller gets back: Durable Object RPC loses error classes, so failures are values. */
 export type RoomResult<T> = { ok: true; value: T } | { ok: false; code: 'not_found' | 'conflict'; message: string };
@@ -46,6 +46,9 @@ export class ConversationRoom extends DurableObject<Env> {
   async inbound(tenantId: string, input: InboundInput): Promise<TurnSummary & { duplicate?: boolean }> {
     return this.serial(tenantId, input.leadId, async (ctx, logger) => {
       if (this.wasProcessed(`in:${input.messageId}`)) return { handled: 'ignored', duplicate: true };
+      // Agents watching the lead see the text arrive, before the bot's answer to it.
+      const received = await loadMessage(ctx, input.messageId);
+      if (received) this.broadcast({ type: 'message.created', data: messageView(received) });
       const summary = await handleInbound(ctx, this.ports(), sellerAssistantFor(ctx.config, logger), input);
       this.markProcessed(`in:${input.messageId}`);
       logger.info('conversation turn', { leadId: input.leadId, ...summary, turnMs: Date.now() - input.receivedAt });

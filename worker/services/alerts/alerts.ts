@@ -89,7 +89,7 @@ function visibility(ctx: ServiceContext): SQL | undefined {
   return undefined;
 }
 
-export async function listAlerts(ctx: ServiceContext, f: { status?: AlertStatus; kind?: string; agentId?: string; since?: Date; limit: number }) {
+export async function listAlerts(ctx: ServiceContext, f: { status?: AlertStatus; kind?: string; agentId?: string; leadId?: string; since?: Date; limit: number }) {
   const rows = await ctx.db
     .select()
     .from(alerts)
@@ -100,6 +100,7 @@ export async function listAlerts(ctx: ServiceContext, f: { status?: AlertStatus;
         f.status ? eq(alerts.status, f.status) : undefined,
         f.kind ? eq(alerts.kind, f.kind) : undefined,
         f.agentId ? arrayContains(alerts.assignedAgentIds, [f.agentId]) : undefined,
+        f.leadId ? eq(alerts.leadId, f.leadId) : undefined,
         f.since ? gt(alerts.createdAt, f.since) : undefined,
       ),
     )

@@ -51,6 +51,7 @@ const list = defineRoute('alerts:read', {
       status: z.enum(ALERT_STATUSES).optional(),
       kind: z.string().max(40).optional(),
       agentId: z.string().max(64).optional(),
+      leadId: z.string().max(64).optional().openapi({ description: 'One lead’s alerts (its history in the lead view)' }),
       since: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),

@@ -12,7 +12,8 @@ const route = defineRoute('tenant:read', {
   responses: {
     200: json(
       z.object({
-        user: UserSchema.nullable(),
+        // A union, not UserSchema.nullable(): that would mark the shared `User` component itself nullable.
+        user: z.union([UserSchema, z.null()]),
         apiKey: z.object({ id: z.string(), scopes: z.array(z.string()) }).nullable(),
         tenant: z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string() }),
         permissions: z.array(z.string()),

@@ -49,6 +49,10 @@ describe('GET /v1/leads/:id/live', () => {
     ws.close(1000, 'done');
 
     expect(events[0]!.type).toBe('hello');
+    // The lead's own text first, then the bot's answer to it.
+    const inbound = events.findIndex((e) => e.type === 'message.created' && e.data.sender === 'lead');
+    expect(events[inbound]?.data).toMatchObject({ leadId: lead.id, direction: 'inbound', body: 'we need to sell, divorce is final next month' });
+    expect(inbound).toBeLessThan(events.findIndex((e) => e.type === 'message.created' && e.data.kind === 'reply'));
     const botMessage = events.find((e) => e.type === 'message.created' && e.data.kind === 'reply');
     expect(botMessage?.data).toMatchObject({ leadId: lead.id, sender: 'bot', status: 'sent' });
     const update = events.findLast((e) => e.type === 'lead.updated');

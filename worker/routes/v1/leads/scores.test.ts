@@ -55,6 +55,10 @@ describe('scoring', () => {
     expect(alert!.routing?.why.length).toBeGreaterThan(0);
     expect(alert!.features?.sig_home_valuation_request).toBeGreaterThan(0);
 
+    const forLead = await json(await api(`/v1/alerts?leadId=${lead.id}`, { token: t.owner.token }));
+    expect(forLead.alerts.map((a: { id: string }) => a.id)).toEqual([alert!.id]);
+    expect((await json(await api('/v1/alerts?leadId=lead_none', { token: t.owner.token }))).alerts).toEqual([]);
+
     const scores = await json(await api(`/v1/leads/${lead.id}/scores`, { token: t.owner.token }));
     expect(scores.models.sell.probability).toBeGreaterThanOrEqual(0.5);
     expect(scores.models.sell.modelVersion).toBe('prior-v1');
