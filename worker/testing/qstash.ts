@@ -32,5 +32,12 @@ export async function deliverJob(path: string, body: unknown = {}, opts: { messa
   });
 }
 
+/** A delivery exactly as given: no signature, a wrong one, a tampered body, a redelivery (`retried`). */
+export function deliverRaw(path: string, rawBody: string, signature: string | undefined, messageId: string, retried = 0) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'upstash-message-id': messageId, 'upstash-retried': String(retried) };
+  if (signature) headers['upstash-signature'] = signature;
+  return call(path, { method: 'POST', body: rawBody, headers });
+}
+
 /** deliverJob under the name the scoring tests call it by. */
 export const runJob = deliverJob;

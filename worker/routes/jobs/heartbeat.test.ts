@@ -1,31 +1,12 @@
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { countSucceededRuns } from '../../services/jobs/runs';
 import { call, env, json, withDb } from '../../testing/client';
+import { deliverRaw, qstashSignature as sign } from '../../testing/qstash';
 
 const URL_PATH = '/jobs/heartbeat';
 
-/** Signs a delivery the way QStash does (HS256, sub = destination, body = b64url SHA-256). */
-async function qstashSignature(body: string, opts: { key?: string; url?: string } = {}) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
-  const bodyHash = btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ body: bodyHash })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer('Upstash')
-    .setSubject(opts.url ?? new URL(URL_PATH, env.APP_URL).toString())
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + 300)
-    .setJti(crypto.randomUUID())
-    .sign(new TextEncoder().encode(opts.key ?? env.QSTASH_CURRENT_SIGNING_KEY));
-}
-
-function deliver(body: string, signature: string | undefined, messageId: string, retried = 0) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'upstash-message-id': messageId, 'upstash-retried': String(retried) };
-  if (signature) headers['upstash-signature'] = signature;
-  return call(URL_PATH, { method: 'POST', body, headers });
-}
+const qstashSignature = (body: string, opts: { key?: string; url?: string } = {}) => sign(URL_PATH, body, opts);
+const deliver = (body: string, signature: string | undefined, messageId: string, retried = 0) => deliverRaw(URL_PATH, body, signature, messageId, retried);
 
 describe('POST /jobs/heartbeat', () => {
   it('rejects a call without a QStash signature and records nothing', async () => {
