@@ -29,6 +29,7 @@ export const ID_PREFIXES = {
   churnEpisode: 'che',
   churnIntervention: 'chi',
   coachingReport: 'cch',
+  experiment: 'exp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

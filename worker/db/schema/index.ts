@@ -1,4 +1,5 @@
 export * from './alerts';
+export * from './billing';
 export * from './compliance';
 export * from './engagement';
 export * from './events';
