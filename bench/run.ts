@@ -11,8 +11,9 @@ import { benchRouting } from './routing';
 import { benchRescore, benchScoring } from './scoring';
 import { benchAlertLatency } from './alert-latency';
 import { benchSpeedToLead } from './speed-to-lead';
+import { benchChurn } from './churn';
 
-const SUITES = { 'speed-to-lead': benchSpeedToLead, events: benchEvents, routing: benchRouting, dashboard: benchDashboard, scoring: benchScoring, rescore: benchRescore, 'alert-latency': benchAlertLatency } as const;
+const SUITES = { 'speed-to-lead': benchSpeedToLead, events: benchEvents, routing: benchRouting, dashboard: benchDashboard, scoring: benchScoring, rescore: benchRescore, 'alert-latency': benchAlertLatency, churn: benchChurn } as const;
 /** Suites that measure pure code in this process and need no running product. */
 const STANDALONE = new Set<string>(['routing', 'scoring']);
 

@@ -25,6 +25,7 @@ const route = createRoute({
             stepsScheduled: z.number().optional(),
             resolved: z.number().optional(),
             republished: z.number().optional(),
+            phaseMs: z.record(z.string(), z.number()).optional().openapi({ description: 'Where the assessment time went: read, write, episodes, publish' }),
           }),
         },
       },

@@ -42,6 +42,8 @@ export interface ChurnJobResult {
   stepsScheduled: number;
   resolved: number;
   republished: number;
+  /** Where the assessment time went, summed over tenants: read, write, episodes, publish. */
+  phaseMs: Record<string, number>;
 }
 
 export interface ChurnJobDeps {
@@ -52,7 +54,7 @@ export interface ChurnJobDeps {
 }
 
 export async function runChurnJob(env: unknown, { db, config, logger, queue }: ChurnJobDeps, jobStartedAt: Date): Promise<ChurnJobResult> {
-  const result: ChurnJobResult = { tenants: 0, assessed: 0, atRisk: 0, episodesStarted: 0, holdout: 0, stepsScheduled: 0, resolved: 0, republished: 0 };
+  const result: ChurnJobResult = { tenants: 0, assessed: 0, atRisk: 0, episodesStarted: 0, holdout: 0, stepsScheduled: 0, resolved: 0, republished: 0, phaseMs: {} };
   result.resolved = await resolveEpisodes(db, new Date());
 
   const rows = await db.execute(sql`
@@ -73,6 +75,7 @@ export async function runChurnJob(env: unknown, { db, config, logger, queue }: C
       result.episodesStarted += r.episodesStarted;
       result.holdout += r.holdout;
       result.stepsScheduled += r.stepsScheduled;
+      for (const [k, v] of Object.entries(r.ms)) result.phaseMs[k] = (result.phaseMs[k] ?? 0) + v;
     } finally {
       await close();
     }
@@ -152,10 +155,19 @@ function parseTextArray(v: unknown): string[] {
 
 export async function assessTenant(ctx: ServiceContext, churn: ChurnSettings, queue: ChurnQueue, jobStartedAt: Date) {
   const out = { assessed: 0, atRisk: 0, episodesStarted: 0, holdout: 0, stepsScheduled: 0 };
+  // Where a run's time goes (logged per tenant): reading, writing assessments, starting episodes, publishing.
+  const phaseMs = { read: 0, write: 0, episodes: 0, publish: 0 };
+  let mark = performance.now();
+  const lap = (k: keyof typeof phaseMs) => {
+    const t = performance.now();
+    phaseMs[k] += t - mark;
+    mark = t;
+  };
   let after = '';
   for (;;) {
     const now = new Date();
     const page = await readPage(ctx, after, now);
+    lap('read');
     if (!page.length) break;
     after = page[page.length - 1]!.id;
     const assessed = page.map((lead) => ({ lead, a: assessChurn(lead, now) }));
@@ -166,6 +178,7 @@ export async function assessTenant(ctx: ServiceContext, churn: ChurnSettings, qu
         assessed.map(({ lead, a }) => ({ id: newId('churnAssessment'), lead_id: lead.id, risk: a.risk, drivers: a.drivers, model_version: a.modelVersion, features: a.features })),
       )}::jsonb) as v(id text, lead_id text, risk real, drivers jsonb, model_version text, features jsonb)`);
     out.assessed += page.length;
+    lap('write');
 
     const atRisk = assessed.filter(({ a }) => a.risk >= churn.riskThreshold);
     out.atRisk += atRisk.length;
@@ -174,11 +187,15 @@ export async function assessTenant(ctx: ServiceContext, churn: ChurnSettings, qu
       out.episodesStarted += started.episodes;
       out.holdout += started.holdout;
       out.stepsScheduled += started.steps.length;
+      lap('episodes');
       if (started.steps.length) await publishSteps(ctx.config, queue, started.steps);
+      lap('publish');
     }
     if (page.length < PAGE) break;
   }
-  return out;
+  const ms = Object.fromEntries(Object.entries(phaseMs).map(([k, v]) => [k, Math.round(v)])) as typeof phaseMs;
+  ctx.logger.info('churn tenant assessed', { ...out, ms });
+  return { ...out, ms };
 }
 
 /**
