@@ -95,14 +95,14 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
     ports.broadcast({ type: 'lead.updated', data: leadView(lead) });
     return { handled: 'silent' };
   }
-  // The lead wrote back: an open going-cold episode is saved and its remaining steps cancelled.
-  await recordLeadReply(ctx, lead.id, at);
 
   const state = conversationStateOf(lead);
   const history = await loadTranscript(ctx, lead.id);
   const understood = await assistant.understand({ text: input.body, expecting: state.expecting, qualification: state.qualification, history, now: at });
   // Claude may recognise a plain-language opt-out the keyword list does not know.
   if (understood.value.intents.includes('opt_out')) return handleKeyword(turn, lead, input, 'opt_out', 'plain_language');
+  // The lead wrote back (not to opt out): an open going-cold episode is saved and its remaining steps cancelled.
+  await recordLeadReply(ctx, lead.id, at);
 
   const decision = decideTurn(state, understood.value, { messageAt: at, estimateCents: lead.estimateCents });
   const next = decision.state;
