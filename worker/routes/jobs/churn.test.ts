@@ -256,6 +256,18 @@ describe('/jobs/churn-step', () => {
     expect(await withDb((db) => db.select().from(alerts).where(and(eq(alerts.tenantId, t.id), eq(alerts.kind, 'churn_risk'))))).toHaveLength(0);
   });
 
+  it('a reply that opts out is not a save: the next sweep closes the episode as not saved', async () => {
+    const { t, lead, episode, steps } = await coldEpisode('stop');
+    await step(steps[0]!.id);
+    const res = await postGhl(ghlEvent('InboundMessage', t.locationId, { contactId: lead.contact, body: 'please stop texting me' }));
+    expect(res.status).toBe(200);
+    await eventually(async () => (await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id))))[0]!.optedOut, 'the opt-out');
+    expect((await episodesOf(t))[0]!.outcome).toBe('pending');
+    await runJob('/jobs/churn');
+    expect((await episodesOf(t)).find((e) => e.id === episode.id)!.outcome).toBe('not_saved');
+    expect((await stepsOf(episode.id)).map((s) => s.status)).toEqual(['done', 'cancelled', 'cancelled']);
+  });
+
   it('in quiet hours the text is deferred (the action is taken); when due, a lead who replied meanwhile gets nothing', async () => {
     // Three in the morning for the lead: the federal 8:00–21:00 window is closed.
     const offset = ((3 - new Date().getUTCHours() + 36) % 24) - 12;
