@@ -10,6 +10,7 @@ import type { Persona, ReplyPlan, SellerAssistant, TranscriptMessage } from '../
 import type { ServiceContext } from '../services/context';
 import { raiseAlert } from '../services/alerts/alerts';
 import { recordLeadReply } from '../services/churn/outcomes';
+import { followUpCadenceFor, leadQualified } from '../services/experiments/levers';
 import { assignLead, assignLeadTo, notifyLeadEvent } from '../services/leads/assign';
 import { leadView, messageView, type LeadRow, type LeadView, type MessageRow, type MessageView } from '../services/leads/view';
 import { attemptDelivery, deliverMessage, type OutboundKind, type OutboundRequest, type OutboundResult } from './outbound';
@@ -109,6 +110,7 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
   const extra: Partial<LeadRow> = {};
   if (decision.outcome === 'qualified' && !lead.qualifiedAt) extra.qualifiedAt = new Date();
   lead = await saveConversationState(ctx, lead.id, next, extra);
+  if (extra.qualifiedAt) await leadQualified(ctx, lead.id);
 
   let reply: OutboundResult | undefined;
   if (decision.plan && isLatest) {
@@ -123,7 +125,7 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
 
   await afterDecision(turn, lead, decision);
   // Silence after a question gets a follow-up; any reply from the lead restarts the cadence.
-  const cadence = turn.tenant.settings.followUps.cadenceMinutes;
+  const cadence = await followUpCadenceFor(ctx, lead.id, turn.tenant.settings.followUps.cadenceMinutes);
   const waiting = lead.botState === 'active' && next.expecting !== null && !lead.optedOut;
   await ports.scheduleFollowUp(waiting && cadence.length ? new Date(Date.now() + cadence[0]! * 60_000) : null, 1);
 
@@ -234,7 +236,7 @@ export async function handleFollowUp(ctx: ServiceContext, ports: RoomPorts, assi
   if (state.expecting === null) return { handled: 'ignored' as const };
   const since = lead.lastInboundAt?.toISOString() ?? 'none';
   const result = await say(turn, lead, state, { kind: 'follow_up', question: state.expecting, attempt }, null, { kind: 'follow_up', idempotencyKey: `followup:${lead.id}:${since}:${attempt}` });
-  const cadence = turn.tenant.settings.followUps.cadenceMinutes;
+  const cadence = await followUpCadenceFor(ctx, lead.id, turn.tenant.settings.followUps.cadenceMinutes);
   if (result.outcome !== 'failed' && attempt < cadence.length) {
     await ports.scheduleFollowUp(new Date(Date.now() + cadence[attempt]! * 60_000), attempt + 1);
   }
@@ -252,7 +254,7 @@ export async function handleFirstTouch(ctx: ServiceContext, ports: RoomPorts, as
   const question = state.expecting ?? 'motivation';
   await saveConversationState(ctx, lead.id, { ...state, expecting: question, stage: state.stage === 'new' ? 'q1' : state.stage });
   const result = await say(turn, lead, state, { kind: 'first_touch', question }, null, { kind: 'first_touch', idempotencyKey: `first_touch:${lead.id}` });
-  const cadence = turn.tenant.settings.followUps.cadenceMinutes;
+  const cadence = await followUpCadenceFor(ctx, lead.id, turn.tenant.settings.followUps.cadenceMinutes);
   if ((result.outcome === 'sent' || result.outcome === 'deferred') && cadence.length) {
     const base = result.outcome === 'deferred' ? result.until.getTime() : Date.now();
     await ports.scheduleFollowUp(new Date(base + cadence[0]! * 60_000), 1);

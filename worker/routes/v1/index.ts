@@ -4,6 +4,8 @@ import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
 import { alertRoutes } from './alerts';
 import { coachingRoutes } from './coaching';
+import { experimentRoutes } from './experiments';
+import { flagRoutes } from './flags';
 import { listAuditRoute } from './audit-log/list';
 import { complianceRoutes } from './compliance';
 import { dashboardRoute } from './dashboard/get';
@@ -73,6 +75,8 @@ for (const ops of [
   modelRoutes,
   dashboardRoute,
   coachingRoutes,
+  flagRoutes,
+  experimentRoutes,
   realtimeRoutes,
 ]) {
   v1.route('/', ops);

@@ -26,6 +26,14 @@ const alertOf = (other: TestTenant) =>
 let foreignLead: Promise<string> | undefined;
 const leadOf = (other: TestTenant) => (foreignLead ??= connectGhl(other).then((g: GhlTenant) => createTestLead(g)).then((l) => l.id as string));
 
+/** One draft experiment in the other tenant, created through its API. */
+let foreignExperiment: Promise<string> | undefined;
+const experimentOf = (other: TestTenant) =>
+  (foreignExperiment ??= api('/v1/experiments', {
+    token: other.owner.token,
+    body: { key: 'theirs', name: 'Theirs', lever: 'assistant_script', variants: [{ key: 'a', weight: 1, config: { scriptVariant: 'a' } }, { key: 'b', weight: 1, config: { scriptVariant: 'b' } }] },
+  }).then(async (res) => (await json(res)).experiment.id as string));
+
 interface Operation {
   method: string;
   path: string;
@@ -49,6 +57,11 @@ const foreignIds: Record<string, (other: TestTenant) => Promise<string>> = {
   '/alerts/{id}/claim': alertOf,
   '/alerts/{id}/dismiss': alertOf,
   '/alerts/{id}/outcome': alertOf,
+  '/experiments/{id}': experimentOf,
+  '/experiments/{id}/start': experimentOf,
+  '/experiments/{id}/stop': experimentOf,
+  '/experiments/{id}/exposures': experimentOf,
+  '/experiments/{id}/conversions': experimentOf,
   '/coaching/agents/{id}': async (other) => (await memberWithRole(other, 'agent')).id,
   '/coaching/agents/{id}/analyze': async (other) => (await memberWithRole(other, 'agent')).id,
   '/notifications/{id}/read': async (other) => {
@@ -70,6 +83,9 @@ const validBodies: Record<string, unknown> = {
   'POST /leads/{id}/messages': { body: 'Hello from another tenant' },
   'POST /leads/{id}/consent': { action: 'granted', method: 'form' },
   'POST /alerts/{id}/outcome': { converted: true },
+  'POST /billing/checkout': { plan: 'team', seats: 5 },
+  'POST /experiments/{id}/exposures': { unit: 'lead_x' },
+  'POST /experiments/{id}/conversions': { unit: 'lead_x' },
 };
 
 let operations: Operation[] = [];

@@ -1,0 +1,76 @@
+/**
+ * The follow-up cadence lever, end to end through a signed GHL webhook: a lead in a running
+ * follow_up_cadence experiment gets its variant's cadence (the room's scheduled follow-up says
+ * so), its exposure is recorded, and qualifying the lead records the conversion.
+ */
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { experimentConversions, experimentExposures, webhookDeliveries } from '../../db/schema';
+import { bucketOf, variantFor } from '../../intelligence/experiments/bucketing';
+import { roomName } from '../../conversations/rooms';
+import { env, json, withDb } from '../../testing/client';
+import { api } from '../../testing/factory';
+import { contactId, eventually, ghlEvent, ghlTenant, leadByContact, postGhl, type GhlTenant } from '../../testing/ghl';
+
+async function say(t: GhlTenant, contact: string, body: string) {
+  const res = await postGhl(ghlEvent('InboundMessage', t.locationId, { contactId: contact, body }));
+  expect(res.status).toBe(200);
+  const { deliveryId } = await json(res);
+  await eventually(
+    () => withDb(async (db) => (await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)))[0]?.status === 'processed'),
+    `delivery ${deliveryId} processed`,
+  );
+}
+
+const CADENCES: Record<string, number[]> = { fast: [17, 60], slow: [997] };
+
+describe('the follow-up cadence lever', () => {
+  it("schedules the lead's follow-up on its variant's cadence and counts its qualification as a conversion", async () => {
+    const t = await ghlTenant();
+    const key = `cadence-${crypto.randomUUID().slice(0, 8)}`;
+    const variants = [
+      { key: 'fast', weight: 1, config: { cadenceMinutes: CADENCES.fast } },
+      { key: 'slow', weight: 1, config: { cadenceMinutes: CADENCES.slow } },
+    ];
+    const created = await api('/v1/experiments', { token: t.owner.token, ip: t.ip, body: { key, name: 'Fast vs slow nudges', lever: 'follow_up_cadence', variants } });
+    expect(created.status).toBe(201);
+    const exp = (await json(created)).experiment;
+    expect((await api(`/v1/experiments/${exp.id}/start`, { method: 'POST', token: t.owner.token, ip: t.ip })).status).toBe(200);
+
+    const c = contactId('cadence');
+    const before = Date.now();
+    await say(t, c, 'Hi, I got your postcard about selling');
+    const lead = await eventually(() => leadByContact(t, c), 'the lead');
+    const expected = variantFor(variants, await bucketOf(key, lead.id as string));
+
+    // The exposure row: this lead, the deterministic variant.
+    const exposures = await withDb((db) => db.select().from(experimentExposures).where(eq(experimentExposures.experimentId, exp.id)));
+    expect(exposures).toEqual([expect.objectContaining({ unit: lead.id, variant: expected.key, tenantId: t.id })]);
+
+    // The room's pending follow-up is due after the variant's first step, not the tenant's 240 minutes.
+    const room = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(roomName(t.id, lead.id as string)));
+    const followUp = (await room.schedule()).find((task) => task.kind === 'follow_up');
+    expect(followUp, 'a scheduled follow-up').toBeTruthy();
+    const minutes = (Number(followUp!.due) - before) / 60_000;
+    expect(minutes).toBeGreaterThanOrEqual(expected.config.cadenceMinutes[0]! - 0.1);
+    expect(minutes).toBeLessThan(expected.config.cadenceMinutes[0]! + 1);
+
+    // Qualify the lead (Q1–Q4): one conversion for this experiment's event.
+    await say(t, c, "We're relocating for a new job in Denver, have to be there by March");
+    await say(t, c, 'within 30 days ideally');
+    await say(t, c, "It's move-in ready, we just redid the kitchen");
+    await say(t, c, 'hoping for around $450k');
+    await eventually(async () => (await leadByContact(t, c))?.stage === 'qualified', 'a qualified lead');
+    const conversions = await withDb((db) =>
+      db.select().from(experimentConversions).where(and(eq(experimentConversions.experimentId, exp.id), eq(experimentConversions.unit, lead.id as string))),
+    );
+    expect(conversions).toEqual([expect.objectContaining({ event: 'lead_qualified' })]);
+    // Still one exposure after five turns.
+    const after = await withDb((db) => db.select().from(experimentExposures).where(eq(experimentExposures.experimentId, exp.id)));
+    expect(after).toHaveLength(1);
+
+    const report = await json(await api(`/v1/experiments/${exp.id}`, { token: t.owner.token, ip: t.ip }));
+    const arm = report.report.arms.find((a: { key: string }) => a.key === expected.key);
+    expect(arm).toMatchObject({ exposures: 1, conversions: 1 });
+  });
+});
