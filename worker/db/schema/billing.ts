@@ -105,3 +105,27 @@ export const experimentConversions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.experimentId, t.unit, t.event] })],
 );
+
+export const IMPACT_FEATURES = ['intelligence', 'churn_prevention', 'coaching', 'seller_assistant'] as const;
+export type ImpactFeature = (typeof IMPACT_FEATURES)[number];
+
+/**
+ * What each feature did for a tenant on one UTC day, measured by the system (the daily roll-up
+ * job): how often it was used, how often it succeeded, and the AI tokens and cost it spent.
+ * Money assumptions are applied when reading (GET /v1/impact), so editing them re-prices history.
+ */
+export const impactDaily = pgTable(
+  'impact_daily',
+  {
+    tenantId: tenantRef(),
+    day: text('day').notNull(),
+    feature: text('feature', { enum: IMPACT_FEATURES }).notNull(),
+    uses: integer('uses').notNull().default(0),
+    successes: integer('successes').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    aiCostMicroUsd: integer('ai_cost_micro_usd').notNull().default(0),
+    computedAt: ts('computed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.feature] })],
+);
