@@ -83,6 +83,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   try {
     const env: Record<string, string> = { APP_URL: opts.appUrl, ...(opts.appSecrets ?? generateAppSecrets()) };
+    // Stripe signs webhooks with a shared whsec_ secret; locally (and in tests) any fresh one will do.
+    env.STRIPE_WEBHOOK_SECRET ??= `whsec_${randomBytes(24).toString('base64url')}`;
 
     // Postgres
     let databaseUrl: string;

@@ -50,6 +50,16 @@ export const ConfigSchema = z.object({
   ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5'),
   /** Claude gets this long per call before the deterministic assistant answers instead. */
   ASSISTANT_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(6000),
+
+  /** Stripe: without a secret key checkout answers 503 billing_not_configured. */
+  STRIPE_SECRET_KEY: optionalText,
+  /** `whsec_…`: verifies POST /webhooks/stripe; unset → that endpoint answers 503. */
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  /** Another Stripe API origin (a local stand-in); unset → api.stripe.com. */
+  STRIPE_API_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  /** The recurring price ids of the paid plans (per seat). */
+  STRIPE_PRICE_TEAM: optionalText,
+  STRIPE_PRICE_BROKERAGE: optionalText,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

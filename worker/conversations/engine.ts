@@ -9,6 +9,7 @@ import { helpReply, optInConfirmation, optOutConfirmation } from '../assistant/t
 import type { Persona, ReplyPlan, SellerAssistant, TranscriptMessage } from '../assistant/types';
 import type { ServiceContext } from '../services/context';
 import { raiseAlert } from '../services/alerts/alerts';
+import { automationAllowed } from '../services/billing/billing';
 import { recordLeadReply } from '../services/churn/outcomes';
 import { followUpCadenceFor, leadQualified } from '../services/experiments/levers';
 import { assignLead, assignLeadTo, notifyLeadEvent } from '../services/leads/assign';
@@ -96,6 +97,8 @@ export async function handleInbound(ctx: ServiceContext, ports: RoomPorts, assis
     ports.broadcast({ type: 'lead.updated', data: leadView(lead) });
     return { handled: 'silent' };
   }
+  // Billing (§3.9): past due / canceled → the inbound is stored above, the bot stays silent.
+  if (!(await automationAllowed(ctx))) return botPaused(turn, lead, 'inbound');
 
   const state = conversationStateOf(lead);
   const history = await loadTranscript(ctx, lead.id);
@@ -232,6 +235,7 @@ export async function handleFollowUp(ctx: ServiceContext, ports: RoomPorts, assi
   const turn = await openTurn(ctx, ports, assistant);
   const lead = await loadLead(ctx, leadId);
   if (!lead || lead.deletedAt || lead.optedOut || lead.botState !== 'active') return { handled: 'ignored' as const };
+  if (!(await automationAllowed(ctx))) return botPaused(turn, lead, 'follow_up');
   const state = conversationStateOf(lead);
   if (state.expecting === null) return { handled: 'ignored' as const };
   const since = lead.lastInboundAt?.toISOString() ?? 'none';
@@ -250,6 +254,7 @@ export async function handleFirstTouch(ctx: ServiceContext, ports: RoomPorts, as
   const turn = await openTurn(ctx, ports, assistant);
   const lead = await loadLead(ctx, leadId);
   if (!lead || lead.deletedAt || lead.firstInboundAt || lead.firstOutboundAt) return { handled: 'ignored' as const };
+  if (!(await automationAllowed(ctx))) return botPaused(turn, lead, 'first_touch');
   const state = conversationStateOf(lead);
   const question = state.expecting ?? 'motivation';
   await saveConversationState(ctx, lead.id, { ...state, expecting: question, stage: state.stage === 'new' ? 'q1' : state.stage });
@@ -277,3 +282,10 @@ export async function handleDeferredDelivery(ctx: ServiceContext, ports: RoomPor
 }
 
 export type { MessageRow };
+
+/** The bot does not answer while the tenant's subscription is unpaid; the log says why it was quiet. */
+function botPaused(turn: Turn, lead: LeadRow, trigger: 'inbound' | 'follow_up' | 'first_touch') {
+  turn.ctx.logger.info('bot paused: subscription not in good standing', { leadId: lead.id, trigger });
+  turn.ports.broadcast({ type: 'lead.updated', data: leadView(lead) });
+  return { handled: 'ignored' as const };
+}

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   payment_required: 402,
+  seat_limit_reached: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -17,6 +18,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   misconfigured: 503,
   dependency_unavailable: 503,
+  billing_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -98,6 +100,26 @@ export class Misconfigured extends ServiceError {
       details: { variables },
       retryAfter: 30,
     });
+  }
+}
+
+/** The plan's seats are all taken: adding a person needs more seats (or a bigger plan). */
+export class SeatLimitReached extends ServiceError {
+  constructor(seatsUsed: number, seatsAllowed: number, plan: string) {
+    super('seat_limit_reached', `All ${seatsAllowed} seats of the ${plan} plan are in use (${seatsUsed} used); add seats or upgrade to add a user`, {
+      details: { seatsUsed, seatsAllowed, plan },
+    });
+  }
+}
+
+/**
+ * The tenant's subscription is past due, canceled or unpaid: automation (bot replies, alerts,
+ * scoring) is off until it is paid; every read still works. Callers that may run for such a
+ * tenant check `automationAllowed` first and skip quietly; this is the backstop.
+ */
+export class AutomationPaused extends ServiceError {
+  constructor(what: string) {
+    super('payment_required', `Automation is paused for this account until its subscription is paid (${what})`);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { Role } from '../db/schema';
-import { call, env, json } from './client';
+import { subscriptions, type Role } from '../db/schema';
+import { call, env, json, withDb } from './client';
 
 export const TEST_PASSWORD = 'correct-horse-battery-2026';
 
@@ -24,7 +24,12 @@ export interface TestTenant {
   owner: { id: string; email: string; token: string; refreshToken: string };
 }
 
-export async function provisionTestTenant(): Promise<TestTenant> {
+/**
+ * A fresh tenant with its owner signed in. Tests add more people than the free plan's 3 seats, so
+ * the tenant starts on a paid plan with room (as a Stripe webhook would leave it); billing tests
+ * ask for `{ plan: 'free' }`.
+ */
+export async function provisionTestTenant(opts: { plan?: 'free' | 'paid' } = {}): Promise<TestTenant> {
   const slug = `t-${crypto.randomUUID().slice(0, 12)}`;
   const ip = randomIp();
   const email = `owner@${slug}.test`;
@@ -35,6 +40,9 @@ export async function provisionTestTenant(): Promise<TestTenant> {
   });
   if (res.status !== 201) throw new Error(`provisioning failed: ${res.status} ${await res.text()}`);
   const body = await json(res);
+  if (opts.plan !== 'free') {
+    await withDb((db) => db.insert(subscriptions).values({ tenantId: body.tenant.id, plan: 'brokerage', status: 'active', seats: 100 }));
+  }
   const session = await login(slug, email, TEST_PASSWORD, ip);
   return { id: body.tenant.id, slug, apiKey: body.apiKey, ip, owner: { id: body.owner.id, email, token: session.accessToken, refreshToken: session.refreshToken } };
 }

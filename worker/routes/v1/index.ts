@@ -3,6 +3,7 @@ import { listApiKeysRoute } from './api-keys/list';
 import { createApiKeyRoute } from './api-keys/create';
 import { revokeApiKeyRoute } from './api-keys/revoke';
 import { alertRoutes } from './alerts';
+import { billingRoutes } from './billing';
 import { coachingRoutes } from './coaching';
 import { experimentRoutes } from './experiments';
 import { flagRoutes } from './flags';
@@ -78,6 +79,7 @@ for (const ops of [
   flagRoutes,
   experimentRoutes,
   realtimeRoutes,
+  billingRoutes,
 ]) {
   v1.route('/', ops);
 }

@@ -2,6 +2,7 @@ import { newRouter } from '../../lib/router';
 import { ServiceError } from '../../lib/errors';
 import { acceptGhlWebhook, processGhlDelivery } from '../../services/webhooks/ghl';
 import { inProcessingLane } from '../../lib/background-lane';
+import { stripeWebhookRoute } from './stripe';
 
 /** GHL payloads are small (an SMS, a contact); anything near this is not one of theirs. */
 const MAX_BODY_BYTES = 512 * 1024;
@@ -30,3 +31,4 @@ export const ghlWebhookRoute = newRouter().post('/ghl', async (c) => {
 
 export const webhookRoutes = newRouter();
 webhookRoutes.route('/', ghlWebhookRoute);
+webhookRoutes.route('/', stripeWebhookRoute);

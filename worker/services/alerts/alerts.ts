@@ -6,13 +6,14 @@
  */
 import { and, arrayContains, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alerts, leads, type AlertStatus } from '../../db/schema';
-import { Conflict, NotFound } from '../../lib/errors';
+import { AutomationPaused, Conflict, NotFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { ServiceContext } from '../context';
 import { decideRoute, routableLead } from '../routing/routing';
 import { announceAlert } from './delivery';
 import { startSla, stopSla } from './escalation';
 import { alertView } from './view';
+import { automationAllowed } from '../billing/billing';
 import { openSystemContext } from '../clients';
 import type { Database } from '../../db/client';
 import type { Logger } from '../../lib/logger';
@@ -36,6 +37,7 @@ export interface RaiseAlert {
 }
 
 export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promise<{ alert: AlertRow; created: boolean }> {
+  if (!(await automationAllowed(ctx))) throw new AutomationPaused('raising alerts'); // billing (§3.9): nothing is created
   const windowMs = (input.windowHours ?? 24) * 3_600_000;
   const dedupeKey = `${input.kind}:${input.leadId}:${Math.floor(Date.now() / windowMs)}`;
   const [inserted] = await ctx.db

@@ -5,6 +5,7 @@ import type { Logger } from '../../lib/logger';
 import { expireAlerts } from '../alerts/alerts';
 import { openSystemContext } from '../clients';
 import { rescoreLeads } from '../scoring/rescore';
+import { automationAllowed } from '../billing/billing';
 
 /** Leads picked per run; a backlog beyond this is finished by the next run five minutes later. */
 const MAX_LEADS_PER_RUN = 50_000;
@@ -30,6 +31,7 @@ export async function runScoringJob(env: unknown, db: Database, logger: Logger) 
   for (const [tenantId, ids] of byTenant) {
     const { ctx, close } = openSystemContext(env, tenantId, logger);
     try {
+      if (!(await automationAllowed(ctx))) continue; // billing: no scoring while past due / canceled (finally still closes)
       const result = await rescoreLeads(ctx, ids);
       scored += result.scored;
       alerts += result.alerts.length;

@@ -6,6 +6,7 @@ import { hashPassword, passwordProblems } from '../../lib/crypto/password';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { revokeAllSessionsOf } from '../auth/sessions';
+import { assertSeatAvailable } from '../billing/billing';
 import { audit, isUniqueViolation, withTransaction, type ServiceContext } from '../context';
 
 export type WorkingHours = Record<string, Array<[string, string]>>;
@@ -63,6 +64,7 @@ export async function createUser(ctx: ServiceContext, input: UserFields & { emai
   const passwordHash = await hashPassword(input.password);
   try {
     return await withTransaction(ctx, async (tx) => {
+      await assertSeatAvailable(tx); // the plan's seats (PRODUCT.md §3.9)
       const [row] = await tx.db
         .insert(users)
         .values({
