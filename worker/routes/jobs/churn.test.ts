@@ -230,6 +230,19 @@ describe('/jobs/churn-step', () => {
     expect(row!.stage).toBe('q2');
   });
 
+  it('an attempt that died after texting (its settle lost) is re-run without a second text', async () => {
+    const { lead, episode, steps } = await coldEpisode('crash');
+    await step(steps[0]!.id);
+    expect(await churnTexts(lead.contact)).toHaveLength(1);
+    // As if the worker died between the send and recording it: the step is still `scheduled`.
+    await withDb((db) => db.update(churnInterventions).set({ status: 'scheduled', executedAt: null }).where(eq(churnInterventions.id, steps[0]!.id)));
+    expect(await step(steps[0]!.id)).toMatchObject({ outcome: 'done', step: 1 });
+    expect(await churnTexts(lead.contact)).toHaveLength(1);
+    const [s1] = await stepsOf(episode.id);
+    expect(s1).toMatchObject({ status: 'done' });
+    expect(s1!.detail).toMatchObject({ outcome: 'sent' });
+  });
+
   it('respects opt-out: no text, the step is skipped with the reason', async () => {
     const { lead, episode, steps } = await coldEpisode('optout');
     await withDb((db) => db.update(leads).set({ optedOut: true, optedOutAt: new Date() }).where(eq(leads.id, lead.id)));

@@ -19,7 +19,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { churnAssessments, churnEpisodes, churnInterventions, leads, messages, notifications, users } from '../../db/schema';
 import { attemptDelivery, deliverMessage, type OutboundResult } from '../../conversations/outbound';
 import { roomFor } from '../../conversations/rooms';
-import { countBotMessage, loadLead, loadMessage, loadTenantProfile, type TenantProfile } from '../../conversations/store';
+import { countBotMessage, loadLead, loadMessage, loadTenantProfile } from '../../conversations/store';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import { newId } from '../../lib/ids';
@@ -152,11 +152,10 @@ async function reEngage(ctx: ServiceContext, deps: StepDeps, i: Intervention, le
     sender: 'bot',
     generatedBy: 'template',
   });
-  return settleText(ctx, deps, i, tenant, result);
+  return settleText(ctx, deps, i, result);
 }
 
-async function settleText(ctx: ServiceContext, deps: StepDeps, i: Intervention, tenant: TenantProfile, result: OutboundResult): Promise<StepResult> {
-  void tenant;
+async function settleText(ctx: ServiceContext, deps: StepDeps, i: Intervention, result: OutboundResult): Promise<StepResult> {
   const messageId = result.message.id;
   switch (result.outcome) {
     case 'sent':
@@ -170,9 +169,14 @@ async function settleText(ctx: ServiceContext, deps: StepDeps, i: Intervention, 
       await settle(ctx, i, 'done', { outcome: 'deferred', messageId, until: result.until.toISOString() });
       await publishSteps(deps.config, deps.queue, [{ interventionId: i.id, notBefore: result.until, deduplicationId: `${i.id}:deliver:${result.until.getTime()}` }]);
       return { outcome: 'done', step: 1, reason: 'deferred' };
-    case 'duplicate':
-      await settle(ctx, i, 'done', { outcome: result.message.status, messageId });
-      return { outcome: 'done', step: 1 };
+    case 'duplicate': {
+      // An earlier attempt of this step already wrote the text: settle by what became of it
+      // (`sending` = on its way in a concurrent delivery, which is the action).
+      const status = result.message.status;
+      const settled = status === 'sent' || status === 'sending' ? 'done' : status === 'suppressed' ? 'skipped' : 'failed';
+      await settle(ctx, i, settled, { outcome: status, messageId, ...(result.message.error ? { reason: result.message.error } : {}) });
+      return { outcome: settled, step: 1, ...(result.message.error ? { reason: result.message.error } : {}) };
+    }
     case 'suppressed':
       await settle(ctx, i, 'skipped', { reason: result.message.error ?? 'suppressed', messageId });
       return { outcome: 'skipped', step: 1, reason: result.message.error ?? 'suppressed' };
