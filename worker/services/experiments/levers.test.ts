@@ -5,11 +5,14 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { experimentConversions, experimentExposures, webhookDeliveries } from '../../db/schema';
+import { experimentConversions, experimentExposures, experiments, webhookDeliveries } from '../../db/schema';
+import { newId } from '../../lib/ids';
+import { openSystemContext } from '../clients';
+import { followUpCadenceFor } from './levers';
 import { bucketOf, variantFor } from '../../intelligence/experiments/bucketing';
 import { roomName } from '../../conversations/rooms';
 import { env, json, withDb } from '../../testing/client';
-import { api } from '../../testing/factory';
+import { api, provisionTestTenant } from '../../testing/factory';
 import { contactId, eventually, ghlEvent, ghlTenant, leadByContact, postGhl, type GhlTenant } from '../../testing/ghl';
 
 async function say(t: GhlTenant, contact: string, body: string) {
@@ -73,5 +76,30 @@ describe('the follow-up cadence lever', () => {
     const report = await json(await api(`/v1/experiments/${exp.id}`, { token: t.owner.token, ip: t.ip }));
     const arm = report.report.arms.find((a: { key: string }) => a.key === expected.key);
     expect(arm).toMatchObject({ exposures: 1, conversions: 1 });
+  });
+
+  it("falls back to the tenant's cadence without a running experiment or with an unusable variant config", async () => {
+    const t = await provisionTestTenant();
+    const { ctx, close } = openSystemContext(env, t.id);
+    try {
+      expect(await followUpCadenceFor(ctx, 'lead_none', [240, 1440])).toEqual([240, 1440]);
+      // A config no API would accept (written by hand): the conversation keeps the tenant's cadence.
+      const id = newId('experiment');
+      await withDb((db) =>
+        db.insert(experiments).values({
+          id,
+          tenantId: t.id,
+          key: 'hand-edited',
+          name: 'Broken',
+          lever: 'follow_up_cadence',
+          variants: [{ key: 'only', weight: 1, config: { cadenceMinutes: 'soon' } }],
+          conversionEvent: 'lead_qualified',
+          status: 'running',
+        }),
+      );
+      expect(await followUpCadenceFor(ctx, 'lead_x', [240])).toEqual([240]);
+    } finally {
+      await close();
+    }
   });
 });
