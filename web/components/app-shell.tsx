@@ -15,27 +15,41 @@ import { useInbox } from '../lib/inbox-store';
 import type { LiveStatus } from '../lib/live-socket';
 import { useDismiss } from '../lib/use-dismiss';
 import { allowed, homeFor, useSession } from '../lib/use-session';
-import { ChartIcon, GearIcon, InboxIcon, PulseIcon, UserIcon } from './icons';
+import { ChartIcon, CoachIcon, GearIcon, InboxIcon, PulseIcon, UserIcon } from './icons';
 import { cx, NotAllowed, Notice, Skeleton } from './ui';
 
-/** Admin sections and the operation each one is built on; the admin tab shows if any is allowed. */
-export const ADMIN_SECTIONS: Array<{ href: string; label: string; op: OperationKey }> = [
+/**
+ * Admin sections and the operation each one is built on; the admin tab shows if any is allowed.
+ * `withAdmin` sections are read with a permission every read-only role holds (Models: analytics:read),
+ * so they show only to a role that already has a section of its own: a manager sees the models
+ * read-only, a viewer has no admin area at all.
+ */
+export const ADMIN_SECTIONS: Array<{ href: string; label: string; op: OperationKey; withAdmin?: boolean }> = [
   { href: '/admin/users', label: 'Team', op: 'PATCH /users/{id}' },
   { href: '/admin/routing', label: 'Routing', op: 'PUT /routing/rules' },
   { href: '/admin/settings', label: 'Business rules', op: 'PATCH /tenant' },
   { href: '/admin/api-keys', label: 'API keys', op: 'GET /api-keys' },
   { href: '/admin/integrations', label: 'GoHighLevel', op: 'PUT /integrations/ghl' },
+  { href: '/admin/webhook', label: 'Outbound webhook', op: 'PUT /integrations/webhook' },
+  { href: '/admin/models', label: 'Models', op: 'GET /models', withAdmin: true },
   { href: '/admin/audit', label: 'Audit log', op: 'GET /audit-log' },
 ];
 
 export function canAdmin(me: Me | null): boolean {
-  return ADMIN_SECTIONS.some((s) => allowed(me, s.op));
+  return ADMIN_SECTIONS.some((s) => !s.withAdmin && allowed(me, s.op));
 }
 
-export type Requirement = { what: string } & ({ op: OperationKey } | { permission: string } | { admin: true });
+/** The admin sections this role may open. */
+export function adminSections(me: Me | null): typeof ADMIN_SECTIONS {
+  const any = canAdmin(me);
+  return ADMIN_SECTIONS.filter((s) => allowed(me, s.op) && (!s.withAdmin || any));
+}
+
+export type Requirement = { what: string } & ({ op: OperationKey; withAdmin?: true } | { ops: OperationKey[] } | { permission: string } | { admin: true });
 
 function meets(me: Me | null, r: Requirement): boolean {
-  if ('op' in r) return allowed(me, r.op);
+  if ('op' in r) return allowed(me, r.op) && (!r.withAdmin || canAdmin(me));
+  if ('ops' in r) return r.ops.every((op) => allowed(me, op));
   if ('permission' in r) return !!me?.permissions.includes(r.permission);
   return canAdmin(me);
 }
@@ -51,6 +65,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon, show: (me) => allowed(me, 'GET /alerts'), badge: true },
   { href: '/dashboard', label: 'Dashboard', icon: ChartIcon, show: (me) => allowed(me, 'GET /dashboard') },
+  // Managers and up: the team view (analytics:read) and analyzing an agent (leads:write) — viewers and agents have only one of the two.
+  { href: '/coaching', label: 'Coaching', icon: CoachIcon, show: (me) => allowed(me, 'GET /coaching/team') && allowed(me, 'POST /coaching/agents/{id}/analyze') },
   { href: '/admin', label: 'Admin', icon: GearIcon, show: canAdmin },
   { href: '/status', label: 'Status', icon: PulseIcon, show: () => true },
 ];

@@ -67,3 +67,11 @@ export const BackIcon = (p: { className?: string }) => (
     <path d="M15 18l-6-6 6-6" />
   </Icon>
 );
+/** Two people: the team coaching view. */
+export const CoachIcon = (p: { className?: string }) => (
+  <Icon {...p}>
+    <circle cx="9" cy="8" r="3" />
+    <path d="M3 20a6 6 0 0 1 12 0" />
+    <path d="M16 5a3 3 0 0 1 0 6M18 14a6 6 0 0 1 3 6" />
+  </Icon>
+);

@@ -2,15 +2,15 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { ADMIN_SECTIONS } from '../../components/app-shell';
+import { adminSections } from '../../components/app-shell';
 import { cx } from '../../components/ui';
-import { allowed, useSession } from '../../lib/use-session';
+import { useSession } from '../../lib/use-session';
 
 /** The admin sections this role may open (a manager sees routing and the audit log only). */
 export function AdminNav() {
   const { me } = useSession();
   const pathname = usePathname();
-  const sections = ADMIN_SECTIONS.filter((s) => allowed(me, s.op));
+  const sections = adminSections(me);
   return (
     <nav aria-label="Admin sections" className="-mx-3 mb-4 overflow-x-auto px-3 sm:mx-0 sm:px-0">
       <ul className="flex min-w-max gap-1 border-b border-slate-200">

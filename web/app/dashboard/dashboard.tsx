@@ -11,6 +11,7 @@ import { useResource } from '../../lib/use-resource';
 import { allowed, useSession } from '../../lib/use-session';
 import { useTeam } from '../../lib/use-team';
 import { COLORS, Donut, HBarChart, VBarChart } from './charts';
+import { GoingCold } from './going-cold';
 
 const DAY = 86_400_000;
 const PRESETS = [
@@ -107,6 +108,11 @@ export function Dashboard() {
         <ErrorState error={data.error!} onRetry={() => void data.reload()} title={data.errorStatus === 422 ? 'That range cannot be shown' : 'Could not load the dashboard'} />
       ) : (
         <Body d={data.data} refreshing={data.status === 'loading' && !!data.data} />
+      )}
+      {allowed(me, 'GET /churn/summary') && (
+        <div className="mt-4">
+          <GoingCold from={range.query.from} to={range.query.to} />
+        </div>
       )}
     </div>
   );

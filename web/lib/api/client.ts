@@ -87,17 +87,19 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, res.status === 404 ? 'not_found' : 'http_error', `The server answered ${res.status}`, undefined, undefined, retryAfter);
 }
 
-type RawRequest = { method: string; path: string; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal; auth?: boolean };
+/** `raw` sends the body as-is with `contentType` (a CSV upload) instead of as JSON. */
+type RawRequest = { method: string; path: string; query?: Record<string, unknown>; body?: unknown; raw?: { body: Blob | string; contentType: string }; signal?: AbortSignal; auth?: boolean };
 
 export function createApiClient(tokens: TokenSource) {
-  async function send<T>({ method, path, query, body, signal, auth = true }: RawRequest): Promise<T> {
+  async function send<T>({ method, path, query, body, raw, signal, auth = true }: RawRequest): Promise<T> {
     const url = `${API_BASE}${path}${queryString(query)}`;
     const attempt = async (token: string | null) => {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
+      if (raw) headers['content-type'] = raw.contentType;
       if (token) headers.authorization = `Bearer ${token}`;
       try {
-        return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, cache: 'no-store' });
+        return await fetch(url, { method, headers, body: raw ? raw.body : body === undefined ? undefined : JSON.stringify(body), signal, cache: 'no-store' });
       } catch (err) {
         if ((err as Error).name === 'AbortError') throw err;
         throw new ApiError(0, 'network_error', 'Could not reach LeadPulse. Check your connection.');
@@ -128,6 +130,12 @@ export function createApiClient(tokens: TokenSource) {
     put: verb('put'),
     patch: verb('patch'),
     delete: verb('delete'),
+    /**
+     * POST a file as the raw body (the CSV training upload, whose contract takes text/csv rather
+     * than JSON). The answer type is given by the caller: the document declares only the JSON 200.
+     */
+    upload: <T, P extends PathsWith<'post'> = PathsWith<'post'>>(path: P, options: { path?: Record<string, string | number>; query?: Record<string, unknown>; file: Blob | string; contentType: string; signal?: AbortSignal }): Promise<T> =>
+      send<T>({ method: 'POST', path: expandPath(path as string, options.path as Record<string, string | number>), query: options.query, raw: { body: options.file, contentType: options.contentType }, signal: options.signal }),
   };
 }
 
