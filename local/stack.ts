@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedde
 import { startNeonWsBridge, type NeonWsBridge } from './postgres/ws-bridge';
 import { startQStashStandIn, type QStashStandIn } from './qstash/server';
 import { startRedisStandIn, type RedisStandIn } from './redis/server';
+import { startStripeStandIn, type StripeStandIn } from './stripe/server';
 import { startWebhookSink, type WebhookSink } from './webhook-sink/server';
 
 export type ProviderMode = 'embedded' | 'local-server' | 'managed';
@@ -34,6 +35,12 @@ export interface LocalStackOptions {
    * Started by default on a free port; `false` leaves it out.
    */
   webhookSink?: { port?: number } | false;
+  /**
+   * Stripe: the local API stand-in (Checkout Sessions; see local/stripe/), started by default and
+   * configured as STRIPE_SECRET_KEY / STRIPE_API_BASE_URL / STRIPE_PRICE_*; `false` leaves billing
+   * unconfigured (checkout answers 503 billing_not_configured), as without Stripe keys.
+   */
+  stripe?: { port?: number } | false;
   /** Apply drizzle/ migrations once Postgres is reachable (default true). */
   migrate?: boolean;
   /** The Worker's own secrets; random when omitted (tests). `npm start` keeps them in .data/. */
@@ -67,6 +74,7 @@ export interface LocalStack {
   redis?: RedisStandIn;
   ghl?: GhlStandIn;
   webhookSink?: WebhookSink;
+  stripe?: StripeStandIn;
   close(): Promise<void>;
 }
 
@@ -181,7 +189,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       env.LOCAL_WEBHOOK_SINK_URL = webhookSink.url;
     }
 
-    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, ghl, webhookSink, close };
+    let stripe: StripeStandIn | undefined;
+    if (opts.stripe !== false) {
+      stripe = await startStripeStandIn({ port: opts.stripe?.port });
+      const started = stripe;
+      closers.push(() => started.close());
+      env.STRIPE_SECRET_KEY = stripe.secretKey;
+      env.STRIPE_API_BASE_URL = stripe.url;
+      env.STRIPE_PRICE_TEAM = stripe.prices.team;
+      env.STRIPE_PRICE_BROKERAGE = stripe.prices.brokerage;
+    }
+
+    return { workerEnv: env, databaseUrl, wsProxy, qstash, redis, ghl, webhookSink, stripe, close };
   } catch (err) {
     await close();
     throw err;

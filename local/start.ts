@@ -57,6 +57,7 @@ async function main() {
       qstashTimeScale: Number(process.env.QSTASH_TIME_SCALE ?? 1),
     });
     options.webhookSink = { port: Number(process.env.LOCAL_WEBHOOK_SINK_PORT ?? 6548) };
+    options.stripe = { port: Number(process.env.LOCAL_STRIPE_PORT ?? 6549) };
     const appSecrets = loadOrCreateAppSecrets(DATA, process.env);
     options.appSecrets = appSecrets;
     log(`postgres: ${options.postgres.kind}, redis: ${options.redis.kind}, qstash: ${options.qstash.kind}, ghl: ${options.ghl?.kind ?? 'embedded'}`);
@@ -105,6 +106,7 @@ async function main() {
               `    npm run ghl -- sent --contact c1`,
             ]
           : []),
+        ...(stack.stripe ? [`  stripe stand-in (POST /v1/billing/checkout creates its Checkout Sessions): ${stack.stripe.url}, inspect ${stack.stripe.url}/_standin/sessions`] : []),
         ...(stack.webhookSink ? [`  webhook sink (a receiver for PUT /v1/integrations/webhook): ${stack.webhookSink.url}/<any path>, inspect ${stack.webhookSink.url}/_sink/requests`] : []),
         `  seller assistant: ${process.env.ANTHROPIC_API_KEY ? `Claude (${process.env.ANTHROPIC_MODEL ?? 'claude-haiku-4-5'}) with the deterministic fallback` : 'deterministic (set ANTHROPIC_API_KEY for Claude)'}`,
         `  data:       ${options.postgres.kind === 'embedded' ? `${shownPath(join(DATA, 'pglite'))} (embedded Postgres, kept across restarts)` : options.postgres.kind}`,

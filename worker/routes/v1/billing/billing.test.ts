@@ -1,9 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { messages, webhookDeliveries } from '../../../db/schema';
-import { json, withDb } from '../../../testing/client';
+import { alerts, leads, messages, webhookDeliveries } from '../../../db/schema';
+import { loadConfig } from '../../../config';
+import { ServiceError } from '../../../lib/errors';
+import { stripeClient } from '../../../services/billing/billing';
+import { env, json, withDb } from '../../../testing/client';
 import { api, memberWithRole, provisionTestTenant, TEST_PASSWORD, type TestTenant } from '../../../testing/factory';
 import { connectGhl, contactId, createTestLead, eventually, ghlEvent, postGhl, sentTo, type GhlTenant } from '../../../testing/ghl';
+import { runJob } from '../../../testing/qstash';
 import { postStripe, stripeEvent, subscriptionObject } from '../../../testing/stripe';
 
 async function billing(t: TestTenant, token = t.owner.token) {
@@ -92,26 +96,59 @@ describe('seats', () => {
 });
 
 describe('POST /v1/billing/checkout', () => {
-  it('is for owners and admins only, validates the plan, and says clearly when billing is not configured', async () => {
+  it('is for owners and admins only, and validates the plan and seats', async () => {
     const t = await provisionTestTenant();
     for (const role of ['manager', 'agent', 'viewer'] as const) {
       const m = await memberWithRole(t, role);
       const res = await api('/v1/billing/checkout', { token: m.token, ip: t.ip, body: { plan: 'team', seats: 5 } });
       expect(res.status, role).toBe(403);
     }
-    const bad = await api('/v1/billing/checkout', { token: t.owner.token, ip: t.ip, body: { plan: 'free', seats: 5 } });
-    expect(bad.status).toBe(422);
-    const zero = await api('/v1/billing/checkout', { token: t.owner.token, ip: t.ip, body: { plan: 'team', seats: 0 } });
-    expect(zero.status).toBe(422);
-    // The test stack has no Stripe secret key: a clear 503, not a 500.
-    const admin = await memberWithRole(t, 'admin');
-    for (const token of [t.owner.token, admin.token]) {
-      const res = await api('/v1/billing/checkout', { token, ip: t.ip, body: { plan: 'team', seats: 5 } });
-      expect(res.status).toBe(503);
-      const body = await json(res);
-      expect(body.error.code).toBe('billing_not_configured');
-      expect(body.error.message).toMatch(/STRIPE_SECRET_KEY/);
+    for (const body of [{ plan: 'free', seats: 5 }, { plan: 'team', seats: 0 }, { plan: 'team' }, { plan: 'team', seats: 5, price: 'price_x' }]) {
+      const res = await api('/v1/billing/checkout', { token: t.owner.token, ip: t.ip, body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
     }
+    // Fewer seats than the team already has (owner + three members).
+    const few = await api('/v1/billing/checkout', { token: t.owner.token, ip: t.ip, body: { plan: 'team', seats: 2 } });
+    expect(few.status).toBe(422);
+    expect((await json(few)).error.details).toEqual([{ path: 'seats', message: 'must be at least 4' }]);
+  });
+
+  it('creates a Stripe Checkout Session (on the local stand-in, through the SDK) for owners and admins', async () => {
+    const t = await provisionTestTenant({ plan: 'free' });
+    const admin = await memberWithRole(t, 'admin');
+    for (const [token, plan, seats] of [[t.owner.token, 'team', 5], [admin.token, 'brokerage', 9]] as const) {
+      const res = await api('/v1/billing/checkout', { token, ip: t.ip, body: { plan, seats } });
+      expect(res.status).toBe(200);
+      const { url } = await json(res);
+      expect(url).toMatch(new RegExp(`^${env.STRIPE_API_BASE_URL}/pay/cs_test_`));
+      const { sessions } = (await (await fetch(`${env.STRIPE_API_BASE_URL}/_standin/sessions`)).json()) as { sessions: Array<Record<string, any>> };
+      const session = sessions.find((s) => s.url === url)!;
+      expect(session).toMatchObject({
+        client_reference_id: t.id,
+        metadata: { tenantId: t.id, plan },
+        subscription_data: { metadata: { tenantId: t.id, plan } },
+        line_items: [{ price: plan === 'team' ? env.STRIPE_PRICE_TEAM : env.STRIPE_PRICE_BROKERAGE, quantity: seats }],
+      });
+    }
+    // Already subscribed: changes go through the billing portal, not a second subscription.
+    await subscribe(t, 'active', 5);
+    const again = await api('/v1/billing/checkout', { token: t.owner.token, ip: t.ip, body: { plan: 'team', seats: 6 } });
+    expect(again.status).toBe(409);
+  });
+
+  it('says clearly that billing is not configured when there is no Stripe key', async () => {
+    const config = { ...loadConfig(env), STRIPE_SECRET_KEY: undefined };
+    const err = (() => {
+      try {
+        stripeClient(config);
+      } catch (e) {
+        return e as ServiceError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ServiceError);
+    expect(err!.code).toBe('billing_not_configured');
+    expect(err!.status).toBe(503);
+    expect(err!.message).toMatch(/STRIPE_SECRET_KEY/);
   });
 });
 
@@ -148,5 +185,29 @@ describe('automation while past due', () => {
     await subscribe(pastDue, 'active', 5);
     await inbound(pastDue, quiet, 'Are you still there? I want to sell');
     expect((await sentTo(quiet)).length).toBeGreaterThan(0);
+  });
+
+  it('stores a past-due tenant’s events but neither scores them nor raises alerts, until it pays', async () => {
+    const t = await provisionTestTenant();
+    await subscribe(t, 'past_due', 5);
+    const day = 86_400_000;
+    // Strong seller signals: valuation requests would be scored at once and raise a sell alert.
+    const events = [
+      ...[0, 1].map((i) => ({ id: `val-${i}`, externalId: 'paused-seller', type: 'home_valuation_requested', occurredAt: new Date(Date.now() - (i + 0.2) * day).toISOString() })),
+      ...Array.from({ length: 12 }, (_, i) => ({ id: `view-${i}`, externalId: 'paused-seller', type: 'listing_viewed', occurredAt: new Date(Date.now() - ((i % 6) + 0.1) * day).toISOString() })),
+    ];
+    expect((await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } })).status).toBe(202);
+    const lead = await eventually(async () => (await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, 'paused-seller')))))[0], 'the lead');
+    expect((await runJob('/jobs/score')).status).toBe(200);
+    const [after] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
+    expect(after!.scoredAt).toBeNull();
+    expect(await withDb((db) => db.select().from(alerts).where(eq(alerts.tenantId, t.id)))).toEqual([]);
+    // The lead and its events stay readable.
+    expect((await api(`/v1/leads/${lead.id}`, { token: t.owner.token, ip: t.ip })).status).toBe(200);
+
+    await subscribe(t, 'active', 5);
+    expect((await runJob('/jobs/score')).status).toBe(200);
+    const [scored] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
+    expect(scored!.scoredAt).not.toBeNull();
   });
 });

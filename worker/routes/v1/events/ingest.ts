@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { ingestEvents, MAX_EVENTS_PER_CALL } from '../../../services/events/ingest';
 import { rescoreAfterEvents } from '../../../services/scoring/rescore';
+import { automationAllowed } from '../../../services/billing/billing';
 import { inProcessingLane } from '../../../lib/background-lane';
 import { commonErrors, json, jsonBody } from '../schemas';
 
@@ -34,6 +35,7 @@ export const ingestEventsRoute = newRouter().openapi(route, async (c) => {
   const ctx = serviceContext(c);
   const { accepted, duplicates, scoreNow } = await ingestEvents(ctx, events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })));
   // After the 202: the events are stored, and if this isolate goes away first the job rescores them.
-  if (scoreNow.length) c.var.services.afterResponse(() => inProcessingLane(() => rescoreAfterEvents(ctx, scoreNow)));
+  // Billing (§3.9): a past-due tenant's events are stored, but not scored until it pays (the job catches up).
+  if (scoreNow.length) c.var.services.afterResponse(() => inProcessingLane(async () => (await automationAllowed(ctx)) && rescoreAfterEvents(ctx, scoreNow)));
   return c.json({ accepted, duplicates }, 202);
 });
