@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps, ts } from './columns';
 import { leads } from './leads';
@@ -57,7 +58,12 @@ export const churnEpisodes = pgTable(
     resolvedAt: ts('resolved_at'),
     ...timestamps,
   },
-  (t) => [index('churn_episodes_tenant_idx').on(t.tenantId, t.detectedAt), index('churn_episodes_lead_idx').on(t.leadId, t.detectedAt)],
+  (t) => [
+    index('churn_episodes_tenant_idx').on(t.tenantId, t.detectedAt),
+    index('churn_episodes_lead_idx').on(t.leadId, t.detectedAt),
+    // At most one open episode per lead, even when two job runs race.
+    uniqueIndex('churn_episodes_one_open_uq').on(t.leadId).where(sql`outcome = 'pending'`),
+  ],
 );
 
 export const INTERVENTION_STEPS = ['re_engage', 'agent_task', 'escalate'] as const;

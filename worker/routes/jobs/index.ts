@@ -8,6 +8,7 @@ import { retrainJob } from './retrain';
 import { trainJob } from './train';
 import { webhookRedriveJob } from './webhook-redrive';
 import { scoreJob } from './score';
+import { impactJob } from './impact';
 import { churnJob } from './churn';
 import { churnStepJob } from './churn-step';
 
@@ -21,6 +22,7 @@ jobRoutes.route('/', retrainJob);
 jobRoutes.route('/', deliverWebhookJob);
 jobRoutes.route('/', webhookRedriveJob);
 jobRoutes.route('/', scoreJob);
+jobRoutes.route('/', impactJob);
 jobRoutes.route('/', churnJob);
 jobRoutes.route('/', churnStepJob);
 jobRoutes.route('/', coachingJob);

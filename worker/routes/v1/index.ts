@@ -24,6 +24,7 @@ import { leadLiveRoute } from './leads/live';
 import { leadMessagesRoute } from './leads/messages';
 import { leadTakeoverRoute } from './leads/takeover';
 import { leadScoresRoute } from './leads/scores';
+import { impactRoute } from './impact/get';
 import { leadChurnRoute } from './leads/churn';
 import { churnSummaryRoute } from './churn/summary';
 import { loginRoute } from './auth/login';
@@ -66,6 +67,7 @@ for (const ops of [
   leadTakeoverRoute,
   leadConsentRoute,
   leadScoresRoute,
+  impactRoute,
   leadChurnRoute,
   churnSummaryRoute,
   complianceRoutes,

@@ -216,6 +216,8 @@ async function startEpisodes(ctx: ServiceContext, churn: ChurnSettings, candidat
       select 1 from ${churnEpisodes} e
       where e.tenant_id = ${ctx.tenantId}::text and e.lead_id = v.lead_id
         and (e.outcome = 'pending' or e.detected_at > ${cooldownSince}::timestamptz))
+    -- Two runs racing for the same lead: the partial unique index lets only one episode be open.
+    on conflict do nothing
     returning id, lead_id, "group"`);
   const started = inserted as Array<{ id: string; lead_id: string; group: 'treated' | 'holdout' }>;
   const treated = started.filter((e) => e.group === 'treated');

@@ -91,6 +91,37 @@ export const TenantSettingsSchema = z.object({
       stepDelaysMinutes: z.array(z.number().int().min(0).max(60 * 24 * 30)).length(3).default([0, 1440, 4320]),
     })
     .prefault({}),
+  /**
+   * Business-impact assumptions (GET /v1/impact): what a success is worth and what an automated
+   * use saves. Usage and successes are measured; these numbers are the tenant's to edit.
+   */
+  impact: z
+    .object({
+      /** Infrastructure cost per day, split evenly across the features. */
+      infraCostPerDayCents: z.number().int().min(0).max(10_000_000).default(300),
+      /** AI price per million tokens (Claude Haiku 4.5 list price: $1 in, $5 out). */
+      aiInputCentsPerMTok: z.number().min(0).max(100_000).default(100),
+      aiOutputCentsPerMTok: z.number().min(0).max(100_000).default(500),
+      /** What an agent hour is worth, for time saved. */
+      agentHourCents: z.number().int().min(0).max(1_000_000).default(5000),
+      features: z
+        .record(
+          z.enum(['intelligence', 'churn_prevention', 'coaching', 'seller_assistant']),
+          z.object({
+            /** Extra chance a success turns into a closed deal because of the feature. */
+            conversionLift: z.number().min(0).max(1),
+            /** Agent minutes one use saves. */
+            minutesSavedPerUse: z.number().min(0).max(600),
+          }),
+        )
+        .default({
+          intelligence: { conversionLift: 0.05, minutesSavedPerUse: 5 },
+          churn_prevention: { conversionLift: 0.1, minutesSavedPerUse: 10 },
+          coaching: { conversionLift: 0.02, minutesSavedPerUse: 30 },
+          seller_assistant: { conversionLift: 0.03, minutesSavedPerUse: 6 },
+        }),
+    })
+    .prefault({}),
   /** Signal thresholds (intelligence/signals); any subset overrides the defaults. */
   signalThresholds: z
     .object({

@@ -20,6 +20,7 @@ const Body = z
         signalThresholds: Section.optional(),
         followUps: Section.optional(),
         churn: Section.optional(),
+        impact: Section.optional(),
         consentTags: z.array(z.string()).optional(),
       })
       .strict()

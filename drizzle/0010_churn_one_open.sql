@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "churn_episodes_one_open_uq" ON "churn_episodes" USING btree ("lead_id") WHERE outcome = 'pending';
