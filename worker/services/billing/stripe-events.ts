@@ -173,9 +173,10 @@ async function resolveTenant(tx: Transaction, event: Event): Promise<string | nu
   return null;
 }
 
-/** Applies one event to the tenant's subscription; returns why it was ignored, or null. */
+/** The event types that change a subscription; any other is stored and ignored. */
 const APPLIED = new Set(['checkout.session.completed', 'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted', 'invoice.paid', 'invoice.payment_failed']);
 
+/** Applies one event to the tenant's subscription (row locked); returns why it was ignored, or null. */
 async function applyEvent(tx: Transaction, tenantId: string, event: Event, prices: PriceMap): Promise<string | null> {
   if (!APPLIED.has(event.type)) return `event type ${event.type} is not used`;
   await tx.insert(subscriptions).values({ tenantId }).onConflictDoNothing();
