@@ -299,7 +299,8 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     await nav.getByRole('link', { name: 'Dashboard' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Admin' }).count()).toBe(0);
 
-    for (const path of ['/admin', '/admin/users', '/admin/settings', '/admin/api-keys']) {
+    expect(await nav.getByRole('link', { name: 'Coaching' }).count()).toBe(0);
+    for (const path of ['/admin', '/admin/users', '/admin/settings', '/admin/api-keys', '/admin/models', '/admin/webhook', '/coaching']) {
       await page.goto(`${stack.baseUrl}${path}`);
       await page.getByTestId('not-allowed').waitFor();
       expect(await page.getByTestId('not-allowed').textContent()).toMatch(/Not allowed/);
@@ -307,5 +308,95 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     const viewer = await apiLogin(stack.baseUrl, demoEmail('viewer'));
     expect((await apiCall(stack.baseUrl, viewer.accessToken, '/tenant', { method: 'PATCH', body: { name: 'Taken over' } })).status).toBe(403);
     expect((await apiCall(stack.baseUrl, viewer.accessToken, '/api-keys')).status).toBe(403);
+    expect((await apiCall(stack.baseUrl, viewer.accessToken, '/integrations/webhook')).status).toBe(403);
+    expect((await apiCall(stack.baseUrl, viewer.accessToken, '/models/sell/versions/1/activate', { method: 'POST' })).status).toBe(403);
   });
+
+  it('an owner imports a CSV: it follows the training to a new active version, and a file with bad rows lists their line numbers', async () => {
+    const page = await newPage(DESKTOP);
+    await signIn(page, 'owner', '/admin/models');
+    await page.waitForURL(`${stack.baseUrl}/admin/models`);
+    await page.locator('[data-screen-ready="true"]').waitFor();
+    const invest = page.getByRole('region', { name: 'invest', exact: true });
+    expect(await invest.textContent()).toContain('Documented priors');
+
+    const form = page.getByRole('region', { name: 'Import a CSV and train' });
+    await form.getByLabel('Model').selectOption('invest');
+    await form.getByLabel('CSV file').setInputFiles({ name: 'invest.csv', mimeType: 'text/csv', buffer: Buffer.from(leadsCsv(400, 11)) });
+    // The label column is offered from the header read in the browser; the id column is excluded.
+    await expect.poll(() => form.getByLabel('Label column').inputValue()).toBe('converted');
+    expect(await form.getByLabel('Label column').locator('option').allTextContents()).toEqual(expect.arrayContaining(['lead_id', 'visits', 'source', 'valuation_checks', 'converted']));
+    await form.getByRole('checkbox', { name: 'lead_id' }).check();
+    await form.getByRole('button', { name: 'Upload and train' }).click();
+
+    const training = form.getByTestId('training');
+    // Queued at once (wait=false), then followed every second until it ends.
+    await training.waitFor();
+    expect(await training.getAttribute('data-status')).not.toMatch(/succeeded|rejected|failed/);
+    await form.locator('[data-testid="training"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    expect(await form.getByTestId('training-counts').textContent()).toBe('400 rows parsed of 400 · folds 5 / 5');
+    expect(await form.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    expect(await form.getByTestId('training-result').textContent()).toMatch(/Version 1 is active/);
+    expect(await form.getByTestId('bad-rows').count()).toBe(0);
+    // The list re-reads: invest now runs on version 1.
+    await expect.poll(() => invest.textContent()).toContain('Version 1 active');
+    expect(await invest.getByTestId('version-invest-1').textContent()).toMatch(/active/);
+
+    // Bad rows are left out with the line they are on (the header is line 1), never silently dropped.
+    const lines = leadsCsv(300, 12).trimEnd().split('\n');
+    lines.splice(3, 0, 'bad1,4,Zillow,1,maybe'); // line 4
+    lines.splice(6, 0, 'bad2,4,Zillow'); // line 7
+    await form.getByLabel('Model').selectOption('refinance');
+    await form.getByLabel('CSV file').setInputFiles({ name: 'refinance.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await expect.poll(() => form.getByLabel('Label column').inputValue()).toBe('converted');
+    await form.getByRole('button', { name: 'Upload and train' }).click();
+    await form.locator('[data-testid="training"][data-status="succeeded"], [data-testid="training"][data-status="rejected"]').waitFor({ timeout: 30_000 });
+    const bad = form.getByTestId('bad-rows');
+    expect(await bad.textContent()).toMatch(/^2 rows were left out/);
+    const items = await bad.getByRole('listitem').allTextContents();
+    expect(items.map((t) => t.match(/^line (\d+)/)?.[1])).toEqual(['4', '7']);
+    expect(items[0]).toMatch(/maybe/);
+  }, 60_000);
+
+  it('a manager sees the team coaching view and opens an agent’s report', async () => {
+    const page = await newPage(PHONE);
+    await signIn(page, 'manager', '/coaching');
+    await page.waitForURL(`${stack.baseUrl}/coaching`);
+    const view = page.getByTestId('team-coaching');
+    await view.locator('[data-testid="coaching-agent"]').first().waitFor();
+    const names = await view.locator('[data-testid="coaching-agent"] th a').allTextContents();
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    expect(await view.getByRole('row', { name: /Team median/ }).count()).toBe(1);
+    // Sorting by name orders the rows alphabetically, both ways.
+    await view.getByRole('button', { name: 'Agent', exact: true }).click();
+    const asc = await view.locator('[data-testid="coaching-agent"] th a').allTextContents();
+    expect(asc).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    await view.getByRole('button', { name: 'Agent', exact: true }).click();
+    expect(await view.locator('[data-testid="coaching-agent"] th a').allTextContents()).toEqual([...asc].reverse());
+
+    await view.getByRole('link', { name: asc[0]! }).click();
+    await page.waitForURL(/\/coaching\?agent=/);
+    const report = page.getByTestId('agent-coaching');
+    await expect.poll(() => report.getByRole('heading', { level: 1 }).textContent()).toBe(`Coaching: ${asc[0]}`);
+    expect(await report.getByTestId('coaching-cost').textContent()).toMatch(/Analysis cost/);
+    expect(await report.textContent()).toMatch(/Written by (Claude|the rules)/);
+    expect(await page.getByRole('navigation', { name: 'Main' }).last().getByRole('link', { name: 'Coaching' }).count()).toBe(1);
+  }, 30_000);
 });
+
+/** Past leads whose outcome follows visits and valuation checks (a clear signal), deterministic by seed. */
+function leadsCsv(n: number, seed: number): string {
+  let x = seed;
+  const rand = () => ((x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const sources = ['Zillow', 'Referral', 'Google', 'Open House'];
+  const rows = ['lead_id,visits,source,valuation_checks,converted'];
+  for (let i = 0; i < n; i++) {
+    const visits = Math.floor(rand() * 12);
+    const checks = Math.floor(rand() * 4);
+    const source = sources[Math.floor(rand() * sources.length)]!;
+    const z = -4 + 0.55 * visits + 0.9 * checks + (source === 'Referral' ? 1.2 : 0);
+    const converted = rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    rows.push(`L${seed}-${i},${visits},${source},${checks},${converted}`);
+  }
+  return `${rows.join('\n')}\n`;
+}
