@@ -1,3 +1,4 @@
+import { automationAllowed } from '../billing/billing';
 /**
  * The churn job (QStash cron, hourly): resolve finished episodes, then for every tenant whose
  * churn watch is on and due, assess every active lead in pages (one read, one write per page),
@@ -68,6 +69,8 @@ export async function runChurnJob(env: unknown, { db, config, logger, queue }: C
     if (jobStartedAt.getTime() - last < (churn.everyMinutes - DUE_SLACK_MINUTES) * 60_000) continue;
     const { ctx, close } = openSystemContext(env, row.id, logger);
     try {
+      // Billing lapsed: no assessments, no new rescue episodes (data untouched) until it pays.
+      if (!(await automationAllowed(ctx))) continue;
       const r = await assessTenant(ctx, churn, queue, jobStartedAt);
       result.tenants++;
       result.assessed += r.assessed;
