@@ -49,6 +49,12 @@ function isBareNull(s: Schema): boolean {
   return types.includes('null') && !s.properties && !s.items && !s.additionalProperties && !s.$ref && !s.enum;
 }
 
+/** `{ type: 'null' }` and nothing else. */
+function isOnlyNull(s: Schema): boolean {
+  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+  return types.length > 0 && types.every((t) => t === 'null') && isBareNull(s);
+}
+
 function literal(v: unknown): string {
   return JSON.stringify(v);
 }
@@ -66,7 +72,8 @@ export function typeOf(s: Schema | undefined): string {
   }
   const union = s.anyOf ?? s.oneOf;
   if (union) {
-    const members = [...new Set(union.map(typeOf))];
+    // `anyOf: [{$ref}, {type: 'null'}]` (a nullable reference in OpenAPI 3.1) is `T | null`.
+    const members = [...new Set(union.map((m) => (isOnlyNull(m) ? 'null' : typeOf(m))))];
     return members.join(' | ');
   }
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];

@@ -28,6 +28,8 @@ describe('OpenAPI → TypeScript', () => {
       'Schemas["ApiKey"] & {\n  key: string;\n}',
     );
     expect(typeOf({ anyOf: [{ type: 'string' }, { type: 'string' }] })).toBe('string');
+    // OpenAPI 3.1's nullable reference (/me's user for an API key): `T | null`, not `T | unknown | null`.
+    expect(typeOf({ anyOf: [{ $ref: '#/components/schemas/User' }, { type: 'null' }] })).toBe('Schemas["User"] | null');
   });
 
   it('writes every operation with its permission, parameters, body and success answer', () => {

@@ -52,6 +52,24 @@ export interface Schemas {
     } | null;
     at: string;
   };
+  Billing: {
+    plan: "free" | "team" | "brokerage";
+    /** Stripe subscription status; none = never subscribed (free plan) */
+    status: "none" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "incomplete" | "incomplete_expired" | "paused";
+    /** Users the plan allows */
+    seats: number;
+    seatsUsed: number;
+    currentPeriodEnd: string | null;
+    cancelAtPeriodEnd: boolean;
+    /** false while past due / canceled / unpaid: no bot replies, alerts or scoring; data stays readable */
+    automation: boolean;
+    features: Array<string>;
+  };
+  CheckoutRequest: {
+    plan: "team" | "brokerage";
+    /** Users to pay for (the subscription quantity) */
+    seats: number;
+  };
   ChurnSummary: {
     from: string;
     to: string;
@@ -122,7 +140,14 @@ export interface Schemas {
       /** A fraction, 0–1; null with no leads */
       q4Price: number | null;
     };
-    /** Per question, the agent's leads without the answer */
+    /** Per question, the agent's leads with the answer */
+    answered: {
+      q1Motivation: number;
+      q2Timeline: number;
+      q3Condition: number;
+      q4Price: number;
+    };
+    /** Per question, the agent's newest leads without the answer (at most 50) */
     unanswered: {
       q1Motivation: Array<string>;
       q2Timeline: Array<string>;
@@ -358,6 +383,80 @@ export interface Schemas {
       details?: unknown;
       requestId: string;
     };
+  };
+  Experiment: {
+    id: string;
+    key: string;
+    name: string;
+    lever: "assistant_script" | "follow_up_cadence" | "routing_strategy";
+    /** The first variant is the control */
+    variants: Array<{
+      key: string;
+      weight: number;
+      config: {
+        [key: string]: unknown;
+      };
+    }>;
+    conversionEvent: string;
+    status: "draft" | "running" | "stopped";
+    startedAt: string | null;
+    stoppedAt: string | null;
+    createdAt: string;
+  };
+  ExperimentReport: {
+    arms: Array<{
+      key: string;
+      weight: number;
+      exposures: number;
+      conversions: number;
+      conversionRate: number | null;
+      /** Wilson 95 % interval of the rate */
+      rateInterval: {
+        low: number;
+        high: number;
+      } | null;
+      /** Null for the control arm */
+      vsControl: ({
+        /** Rate minus control rate */
+        absoluteLift: number | null;
+        /** (rate − control) / control; null when control is 0 */
+        relativeLift: number | null;
+        /** Newcombe hybrid score 95 % interval of the absolute lift */
+        interval95: {
+          low: number;
+          high: number;
+        } | null;
+        z: number | null;
+        /** Two-sided pooled two-proportion z-test */
+        pValue: number | null;
+        verdict: string;
+        note: string | null;
+      }) | null;
+    }>;
+    sampleRatio: {
+      chiSquare: number;
+      degreesOfFreedom: number;
+      pValue: number;
+      /** Exposures do not match the weights (p < 0.001) */
+      mismatch: boolean;
+      expected: {
+        [key: string]: number;
+      };
+      note: string | null;
+    };
+    /** "significant at 95 %" when any arm beats or trails control significantly, else "not significant yet" */
+    verdict: string;
+    minimumSample: string;
+  };
+  FeatureFlag: {
+    key: string;
+    description: string | null;
+    /** Kill switch: false turns the feature off for everyone, whatever the rollout */
+    enabled: boolean;
+    /** Share of units (by SHA-256 bucket of flag:unit) that get the feature, 0–100 */
+    rolloutPct: number;
+    createdAt: string;
+    updatedAt: string;
   };
   GhlConnection: {
     locationId: string;
@@ -600,7 +699,7 @@ export interface Schemas {
   };
   PredictRequest: {
     rows: Array<{
-      [key: string]: string | number | boolean | unknown | null;
+      [key: string]: string | number | boolean | null;
     }>;
     topReasons?: number;
   };
@@ -711,6 +810,9 @@ export interface Schemas {
       churn?: {
         [key: string]: unknown;
       };
+      impact?: {
+        [key: string]: unknown;
+      };
       consentTags?: Array<string>;
     };
   };
@@ -725,7 +827,7 @@ export interface Schemas {
     } | null;
     paused?: boolean;
   };
-  User: ({
+  User: {
     id: string;
     email: string;
     name: string;
@@ -740,7 +842,7 @@ export interface Schemas {
     lastLoginAt: string | null;
     createdAt: string;
     updatedAt: string;
-  }) | null;
+  };
   WebhookDelivery: {
     /** Sent as LeadPulse-Delivery and as the body id */
     id: string;
@@ -773,7 +875,7 @@ export interface Paths {
     /** Alerts, newest first (agents: routed to them, or not routed yet) */
     get: {
       permission: "alerts:read";
-      query: { status?: "new" | "delivered" | "acknowledged" | "claimed" | "converted" | "dismissed" | "expired"; kind?: string; agentId?: string; since?: string; limit?: number };
+      query: { status?: "new" | "delivered" | "acknowledged" | "claimed" | "converted" | "dismissed" | "expired"; kind?: string; agentId?: string; leadId?: string; since?: string; limit?: number };
       status: 200;
       response: {
         alerts: Array<Schemas["Alert"]>;
@@ -918,6 +1020,25 @@ export interface Paths {
       response: Schemas["Session"];
     };
   };
+  "/billing": {
+    /** The tenant's plan, subscription status and seats */
+    get: {
+      permission: "tenant:read";
+      status: 200;
+      response: Schemas["Billing"];
+    };
+  };
+  "/billing/checkout": {
+    /** Start a Stripe Checkout for a paid plan (owners and admins) */
+    post: {
+      permission: "tenant:write";
+      body: Schemas["CheckoutRequest"];
+      status: 200;
+      response: {
+        url: string;
+      };
+    };
+  };
   "/churn/summary": {
     /** Going-cold prevention: at-risk leads, interventions, outcomes, and saves against the random holdout */
     get: {
@@ -938,7 +1059,7 @@ export interface Paths {
     };
   };
   "/coaching/agents/{id}/analyze": {
-    /** Run a fresh coaching analysis (Claude when configured, rules otherwise), store it and return it. Agents analyze only themselves */
+    /** Run a fresh coaching analysis (Claude when configured, rules otherwise), store it and return it. Agents analyze only themselves; one analysis per agent per minute (429 with Retry-After) */
     post: {
       permission: "leads:write";
       path: { id: string };
@@ -1051,6 +1172,250 @@ export interface Paths {
       response: {
         accepted: number;
         duplicates: number;
+      };
+    };
+  };
+  "/experiments": {
+    /** Experiments, newest first */
+    get: {
+      permission: "tenant:read";
+      status: 200;
+      response: {
+        experiments: Array<Schemas["Experiment"]>;
+      };
+    };
+    /** Create an experiment (draft) on a lever, with weighted variants; the first variant is the control */
+    post: {
+      permission: "tenant:write";
+      body: {
+        key: string;
+        name: string;
+        /** What counts as a conversion (default lead_qualified, recorded by the assistant when a lead qualifies) */
+        conversionEvent?: string;
+        lever: "assistant_script";
+        variants: Array<{
+          key: string;
+          weight: number;
+          config: {
+            scriptVariant: string;
+          };
+        }>;
+      } | {
+        key: string;
+        name: string;
+        /** What counts as a conversion (default lead_qualified, recorded by the assistant when a lead qualifies) */
+        conversionEvent?: string;
+        lever: "follow_up_cadence";
+        variants: Array<{
+          key: string;
+          weight: number;
+          config: {
+            cadenceMinutes: Array<number>;
+          };
+        }>;
+      } | {
+        key: string;
+        name: string;
+        /** What counts as a conversion (default lead_qualified, recorded by the assistant when a lead qualifies) */
+        conversionEvent?: string;
+        lever: "routing_strategy";
+        variants: Array<{
+          key: string;
+          weight: number;
+          config: {
+            strategy: "least_loaded" | "round_robin" | "broadcast";
+          };
+        }>;
+      };
+      status: 201;
+      response: {
+        experiment: Schemas["Experiment"];
+      };
+    };
+  };
+  "/experiments/{id}": {
+    /** An experiment with its results: per-variant conversion, lift vs control, 95 % interval, z-test, sample-ratio check */
+    get: {
+      permission: "tenant:read";
+      path: { id: string };
+      status: 200;
+      response: {
+        experiment: Schemas["Experiment"];
+        report: Schemas["ExperimentReport"];
+      };
+    };
+  };
+  "/experiments/{id}/conversions": {
+    /** Record a conversion for an exposed unit (once per unit and event) */
+    post: {
+      permission: "leads:write";
+      path: { id: string };
+      body: {
+        /** What is assigned: usually a lead id */
+        unit: string;
+        /** Defaults to the experiment's conversion event */
+        event?: string;
+      };
+      status: 200;
+      response: {
+        /** False when already recorded, or the unit was never exposed, or the event is not the one this experiment counts */
+        recorded: boolean;
+        event: string;
+        /** Whether this event is the experiment's conversion event */
+        counted: boolean;
+      };
+    };
+  };
+  "/experiments/{id}/exposures": {
+    /** Expose a unit (from outside): its variant and configuration; the first exposure is recorded and sticks */
+    post: {
+      permission: "leads:write";
+      path: { id: string };
+      body: {
+        /** What is assigned: usually a lead id */
+        unit: string;
+      };
+      status: 200;
+      response: {
+        variant: string;
+        config: {
+          [key: string]: unknown;
+        };
+      };
+    };
+  };
+  "/experiments/{id}/start": {
+    /** Start a draft (one running experiment per lever) */
+    post: {
+      permission: "tenant:write";
+      path: { id: string };
+      status: 200;
+      response: {
+        experiment: Schemas["Experiment"];
+      };
+    };
+  };
+  "/experiments/{id}/stop": {
+    /** Stop a running experiment (its results stay; late conversions of exposed units still count) */
+    post: {
+      permission: "tenant:write";
+      path: { id: string };
+      status: 200;
+      response: {
+        experiment: Schemas["Experiment"];
+      };
+    };
+  };
+  "/flags": {
+    /** The tenant's feature flags */
+    get: {
+      permission: "tenant:read";
+      status: 200;
+      response: {
+        flags: Array<Schemas["FeatureFlag"]>;
+      };
+    };
+  };
+  "/flags/{key}": {
+    /** Create or change a flag (applies to every unit at once; audited) */
+    put: {
+      permission: "tenant:write";
+      path: { key: string };
+      body: {
+        enabled: boolean;
+        rolloutPct: number;
+        description?: string | null;
+      };
+      status: 200;
+      response: {
+        flag: Schemas["FeatureFlag"];
+      };
+    };
+  };
+  "/flags/{key}/evaluate": {
+    /** Who gets what: the answer for one unit now, why, and what it got when first evaluated */
+    get: {
+      permission: "tenant:read";
+      path: { key: string };
+      query: { unit: string };
+      status: 200;
+      response: {
+        flag: string;
+        unit: string;
+        /** 0–9999; on when enabled and bucket < rolloutPct × 100 */
+        bucket: number;
+        on: boolean;
+        reason: "kill_switch" | "in_rollout" | "outside_rollout";
+        /** History only: the current answer comes from the flag as it is now */
+        firstAssignment: {
+          on: boolean;
+          bucket: number;
+          assignedAt: string;
+        } | null;
+      };
+    };
+  };
+  "/impact": {
+    /** Business impact per feature: measured use and success, priced with the tenant’s assumptions (daily roll-ups) */
+    get: {
+      permission: "analytics:read";
+      query: { from?: string; to?: string };
+      status: 200;
+      response: {
+        range: {
+          from: string;
+          to: string;
+          days: number;
+        };
+        features: Array<{
+          feature: "intelligence" | "churn_prevention" | "coaching" | "seller_assistant";
+          measured: {
+            uses: number;
+            successes: number;
+            inputTokens: number;
+            outputTokens: number;
+            definitions: {
+              uses: string;
+              successes: string;
+            };
+          };
+          assumptions: {
+            conversionLift: number;
+            valuePerSuccessCents: number;
+            minutesSavedPerUse: number;
+            agentHourCents: number;
+          };
+          /** successes × conversion lift × value per success */
+          revenueImpactCents: number;
+          timeSavedHours: number;
+          /** time saved × agent hour */
+          timeValueCents: number;
+          cost: {
+            aiCents: number;
+            infraCents: number;
+            totalCents: number;
+          };
+          netImpactCents: number;
+          /** net impact ÷ operating cost */
+          roi: number | null;
+        }>;
+        totals: {
+          revenueImpactCents: number;
+          timeValueCents: number;
+          operatingCostCents: number;
+          netImpactCents: number;
+          roi: number | null;
+        };
+        assumptions: {
+          valuePerSuccess: string;
+          infraCostPerDayCents: number;
+          aiCentsPerMTok: {
+            input: number;
+            output: number;
+          };
+        };
+        /** When the newest roll-up in the range was computed (the job runs daily) */
+        computedAt: string | null;
       };
     };
   };
@@ -1298,7 +1663,7 @@ export interface Paths {
       permission: "tenant:read";
       status: 200;
       response: {
-        user: Schemas["User"];
+        user: Schemas["User"] | null;
         apiKey: {
           id: string;
           scopes: Array<string>;
@@ -1543,6 +1908,8 @@ export const OPERATIONS = {
   "POST /auth/login": "public",
   "POST /auth/logout": "tenant:read",
   "POST /auth/refresh": "public",
+  "GET /billing": "tenant:read",
+  "POST /billing/checkout": "tenant:write",
   "GET /churn/summary": "analytics:read",
   "GET /coaching/agents/{id}": "users:read",
   "POST /coaching/agents/{id}/analyze": "leads:write",
@@ -1553,6 +1920,17 @@ export const OPERATIONS = {
   "DELETE /compliance/do-not-contact/{phone}": "leads:write",
   "GET /dashboard": "analytics:read",
   "POST /events": "events:write",
+  "GET /experiments": "tenant:read",
+  "POST /experiments": "tenant:write",
+  "GET /experiments/{id}": "tenant:read",
+  "POST /experiments/{id}/conversions": "leads:write",
+  "POST /experiments/{id}/exposures": "leads:write",
+  "POST /experiments/{id}/start": "tenant:write",
+  "POST /experiments/{id}/stop": "tenant:write",
+  "GET /flags": "tenant:read",
+  "PUT /flags/{key}": "tenant:write",
+  "GET /flags/{key}/evaluate": "tenant:read",
+  "GET /impact": "analytics:read",
   "GET /integrations/ghl": "tenant:read",
   "PUT /integrations/ghl": "integrations:write",
   "GET /integrations/webhook": "integrations:write",
