@@ -69,7 +69,7 @@ function ModelCard({ model, canActivate, onChanged }: { model: Model; canActivat
       )}
       <p className="mt-3 text-sm text-slate-700">
         <span className="font-semibold">Live alert precision: </span>
-        {a.precision === null ? 'no alerts with a recorded outcome yet' : `${percent(a.precision)} (${count(a.converted)} of ${count(a.alertsWithOutcome)} alerts converted)`}
+        {a.precision === null ? 'no alerts with a recorded outcome yet' : `${percent(a.precision)} (${count(a.converted)} of ${count(a.alertsWithOutcome)} alerts converted)`}{' '}
         <Explain>Of this kind&apos;s alerts whose outcome was recorded, the share that converted. It measures the model in production, not in training.</Explain>
       </p>
       <h3 className="mt-4 text-sm font-semibold text-slate-900">Versions</h3>
