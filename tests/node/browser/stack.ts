@@ -21,6 +21,8 @@ export interface Stack {
   baseUrl: string;
   /** The GHL stand-in (its /_standin inspection API). */
   ghlUrl: string;
+  /** The tenant-webhook receiver (records every request; GET /_sink/requests?path=). */
+  sinkUrl: string;
   output: string[];
   stop(): Promise<void>;
 }
@@ -69,7 +71,7 @@ export async function startStack(opts: { root?: string; timeoutMs?: number } = {
     await stop();
     throw err;
   }
-  return { baseUrl: `http://127.0.0.1:${ports.PORT}`, ghlUrl: `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`, output, stop };
+  return { baseUrl: `http://127.0.0.1:${ports.PORT}`, ghlUrl: `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`, sinkUrl: `http://127.0.0.1:${ports.LOCAL_WEBHOOK_SINK_PORT}`, output, stop };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
