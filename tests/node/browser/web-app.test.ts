@@ -417,7 +417,8 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
 
     // The dashboard's going-cold section says plainly that a seeded tenant has too few episodes to compare.
     await page.goto(`${stack.baseUrl}/dashboard`);
-    await expect.poll(() => page.getByTestId('churn-verdict').textContent({ timeout: 10_000 })).toMatch(/^Not enough data yet: fewer than 20 resolved episodes/);
+    await page.getByTestId('churn-verdict').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('churn-verdict').textContent()).toMatch(/^Not enough data yet: fewer than 20 resolved episodes/);
     expect(await page.getByTestId('churn-lift').textContent()).toBe('—');
   }, 30_000);
 });
