@@ -3,6 +3,7 @@
  * with the platform token, sign in as the owner, add the team. Running it again finds the
  * tenant (409) and leaves it as it is.
  */
+import Stripe from 'stripe';
 export const DEMO = {
   tenant: 'demo',
   password: 'demo-password-2026',
@@ -19,7 +20,36 @@ export const DEMO = {
 /** The demo tenant's GHL location; `npm run ghl -- … --location loc_demo` talks to it. */
 export const DEMO_GHL = { locationId: 'loc_demo', apiToken: 'demo-location-token-local', fromNumber: '+15125550100' } as const;
 
-export async function seedDemoTenant(baseUrl: string, platformToken: string, opts: { connectGhl?: boolean } = {}): Promise<'created' | 'exists'> {
+/**
+ * The demo team is bigger than the free plan's 3 seats, so the demo tenant subscribes to the
+ * brokerage plan the way production learns of it: a signed `customer.subscription.created`
+ * delivered to /webhooks/stripe (signed with the webhook secret the local stack generated).
+ */
+async function subscribeDemoTenant(baseUrl: string, tenantId: string, webhookSecret: string) {
+  const created = Math.floor(Date.now() / 1000);
+  const payload = JSON.stringify({
+    id: `evt_demo_${tenantId}`,
+    object: 'event',
+    type: 'customer.subscription.created',
+    created,
+    data: {
+      object: {
+        id: `sub_demo_${tenantId}`,
+        object: 'subscription',
+        customer: `cus_demo_${tenantId}`,
+        status: 'active',
+        metadata: { tenantId },
+        cancel_at_period_end: false,
+        items: { object: 'list', data: [{ id: `si_demo_${tenantId}`, quantity: 25, current_period_end: created + 30 * 86_400, price: { id: 'price_demo_brokerage', lookup_key: 'brokerage', metadata: {} } }] },
+      },
+    },
+  });
+  const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: webhookSecret });
+  const res = await fetch(`${baseUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  if (res.status !== 200) throw new Error(`seeding: the demo subscription webhook answered ${res.status}: ${await res.text()}`);
+}
+
+export async function seedDemoTenant(baseUrl: string, platformToken: string, opts: { connectGhl?: boolean; stripeWebhookSecret?: string } = {}): Promise<'created' | 'exists'> {
   const post = (path: string, body: unknown, token: string) =>
     fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
@@ -30,6 +60,8 @@ export async function seedDemoTenant(baseUrl: string, platformToken: string, opt
   );
   if (provisioned.status === 409) return 'exists';
   if (provisioned.status !== 201) throw new Error(`seeding: provisioning answered ${provisioned.status}: ${await provisioned.text()}`);
+  const { tenant } = (await provisioned.json()) as { tenant: { id: string } };
+  if (opts.stripeWebhookSecret) await subscribeDemoTenant(baseUrl, tenant.id, opts.stripeWebhookSecret);
 
   const login = await fetch(`${baseUrl}/v1/auth/login`, {
     method: 'POST',
@@ -40,6 +72,8 @@ export async function seedDemoTenant(baseUrl: string, platformToken: string, opt
   const { accessToken } = (await login.json()) as { accessToken: string };
   for (const member of DEMO.team) {
     const res = await post('/v1/users', { ...member, password: DEMO.password }, accessToken);
+    // No Stripe webhook secret to subscribe with: the free plan's seats are all the demo gets.
+    if (res.status === 402 && !opts.stripeWebhookSecret) break;
     if (res.status !== 201) throw new Error(`seeding: creating ${member.email} answered ${res.status}: ${await res.text()}`);
   }
   if (opts.connectGhl) {

@@ -85,7 +85,7 @@ async function main() {
 
     await waitForReady(`${worker.url}/health/ready`);
     await syncJobSchedules({ qstashUrl: stack.workerEnv.QSTASH_URL!, token: stack.workerEnv.QSTASH_TOKEN!, appUrl });
-    const seeded = await seedDemoTenant(worker.url, appSecrets.PLATFORM_ADMIN_TOKEN, { connectGhl: !!stack.ghl });
+    const seeded = await seedDemoTenant(worker.url, appSecrets.PLATFORM_ADMIN_TOKEN, { connectGhl: !!stack.ghl, stripeWebhookSecret: stack.workerEnv.STRIPE_WEBHOOK_SECRET });
     log(`demo tenant: ${seeded === 'created' ? 'seeded' : 'already there'}`);
     if (seeded === 'created' && stack.ghl) log(`demo conversations: ${await seedDemoConversations(worker.url, stack.ghl.url)} seller threads`);
 
