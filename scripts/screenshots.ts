@@ -91,6 +91,9 @@ async function main() {
         await page.getByTestId('routing-preview').scrollIntoViewIfNeeded();
       },
     },
+    { name: 'admin-models', who: 'owner', path: '/admin/models' },
+    { name: 'admin-webhook', who: 'owner', path: '/admin/webhook' },
+    { name: 'coaching', who: 'manager', path: '/coaching' },
   ];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const shots = only ? all.filter((s) => only.includes(s.name)) : all;
