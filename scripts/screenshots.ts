@@ -94,6 +94,7 @@ async function main() {
     { name: 'admin-models', who: 'owner', path: '/admin/models' },
     { name: 'admin-webhook', who: 'owner', path: '/admin/webhook' },
     { name: 'coaching', who: 'manager', path: '/coaching' },
+    { name: 'impact', who: 'manager', path: '/impact' },
   ];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const shots = only ? all.filter((s) => only.includes(s.name)) : all;

@@ -65,11 +65,23 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon, show: (me) => allowed(me, 'GET /alerts'), badge: true },
   { href: '/dashboard', label: 'Dashboard', icon: ChartIcon, show: (me) => allowed(me, 'GET /dashboard') },
+  // Whoever may read analytics (viewers too): the impact figures are read-only; editing the assumptions is gated on the screen.
+  { href: '/impact', label: 'Impact', icon: ImpactIcon, show: (me) => allowed(me, 'GET /impact') },
   // Managers and up: the team view (analytics:read) and analyzing an agent (leads:write) — viewers and agents have only one of the two.
   { href: '/coaching', label: 'Coaching', icon: CoachIcon, show: (me) => allowed(me, 'GET /coaching/team') && allowed(me, 'POST /coaching/agents/{id}/analyze') },
   { href: '/admin', label: 'Admin', icon: GearIcon, show: canAdmin },
   { href: '/status', label: 'Status', icon: PulseIcon, show: () => true },
 ];
+
+/** A dollar in a circle: what the features are worth (kept here, next to its only use). */
+function ImpactIcon({ className = 'h-5 w-5' }: { className?: string }) {
+  return (
+    <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" className={className}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M15 9.5c-.5-1-1.6-1.5-3-1.5-1.7 0-3 .8-3 2s1.3 1.7 3 2 3 .8 3 2-1.3 2-3 2c-1.4 0-2.5-.5-3-1.5M12 6.5v11" />
+    </svg>
+  );
+}
 
 export function AppShell({
   children,
