@@ -421,6 +421,53 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     expect(await page.getByTestId('churn-verdict').textContent()).toMatch(/^Not enough data yet: fewer than 20 resolved episodes/);
     expect(await page.getByTestId('churn-lift').textContent()).toBe('—');
   }, 30_000);
+
+  it('business impact: a manager sees the four features with the assumptions next to the figures; an owner re-prices one; an agent is not allowed', async () => {
+    const features = ['intelligence', 'churn_prevention', 'coaching', 'seller_assistant'];
+    const page = await newPage(PHONE);
+    await signIn(page, 'manager', '/impact');
+    await page.waitForURL(`${stack.baseUrl}/impact`);
+    await page.locator('[data-testid="impact"][data-screen-ready="true"]').waitFor();
+    for (const f of features) {
+      const card = page.getByTestId(`impact-${f}`);
+      await card.waitFor();
+      expect(await card.getByTestId(`revenue-${f}`).textContent()).toMatch(/^\$[\d,]+$/);
+      // The formula carries the measured count and the assumption values: successes × lift × value.
+      expect(await card.getByTestId(`revenue-${f}-formula`).textContent()).toMatch(/^= [\d,]+ success(es)? × [\d.]+ % lift × \$[\d,]+ per success/);
+      expect(await card.textContent()).toMatch(/Uses.*Successes.*Time saved.*min.*per agent hour.*Cost.*AI.*infrastructure.*Net impact.*ROI/);
+    }
+    expect(await page.getByTestId('impact-computed').textContent()).toMatch(/roll-up/);
+    // Managers read the figures; the assumptions are the owner's to edit.
+    expect(await page.getByRole('button', { name: 'Save assumptions' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).last().getByRole('link', { name: 'Impact' }).count()).toBe(1);
+
+    const owner = await newPage(DESKTOP);
+    await signIn(owner, 'owner', '/impact');
+    await owner.waitForURL(`${stack.baseUrl}/impact`);
+    const lift = owner.getByLabel('Conversion lift (%)').first();
+    await lift.waitFor();
+    const token = (await apiLogin(stack.baseUrl, demoEmail('owner'))).accessToken;
+    const read = async () => (await apiCall(stack.baseUrl, token, '/impact')).body.features.find((x: { feature: string }) => x.feature === 'intelligence');
+    const before = await read();
+    const next = before.assumptions.conversionLift === 0.25 ? 40 : 25;
+    await lift.fill(String(next));
+    await owner.getByRole('button', { name: 'Save assumptions' }).click();
+    const formula = owner.getByTestId('revenue-intelligence-formula');
+    await expect.poll(() => formula.textContent(), { timeout: 10_000 }).toMatch(new RegExp(`× ${next} % lift ×`));
+    const after = await read();
+    expect(after.assumptions.conversionLift).toBe(next / 100);
+    // Revenue = successes × lift × value per success, re-priced with the new lift and shown as such.
+    expect(after.revenueImpactCents).toBe(Math.round(after.measured.successes * (next / 100) * after.assumptions.valuePerSuccessCents));
+    const shown = Number((await owner.getByTestId('revenue-intelligence').textContent())!.replace(/[$,]/g, '')) * 100;
+    expect(Math.abs(shown - after.revenueImpactCents)).toBeLessThan(100);
+    if (after.measured.successes > 0) expect(after.revenueImpactCents).not.toBe(before.revenueImpactCents);
+
+    const agent = await newPage(PHONE);
+    await signIn(agent, 'maria', '/impact');
+    await agent.getByTestId('not-allowed').waitFor();
+    expect(await agent.getByTestId('not-allowed').textContent()).toMatch(/Not allowed/);
+    expect(await agent.getByRole('navigation', { name: 'Main' }).last().getByRole('link', { name: 'Impact' }).count()).toBe(0);
+  }, 45_000);
 });
 
 /** Past leads whose outcome follows visits and valuation checks (a clear signal), deterministic by seed. */
