@@ -366,7 +366,7 @@ function AssumptionsEditor({ d, onSaved }: { d: ImpactData; onSaved: () => void 
           {FEATURES.map((id) => (
             <fieldset key={id} className="rounded-lg border border-slate-200 p-3">
               <legend className="px-1 text-sm font-semibold text-slate-800">{FEATURE_LABEL[id]}</legend>
-              <div className="grid grid-cols-2 gap-3">
+              <div className="grid grid-cols-2 items-end gap-3">
                 <Field label="Conversion lift (%)" htmlFor={`a-lift-${id}`} error={err(`lift.${id}`)}>
                   <Input id={`a-lift-${id}`} type="number" inputMode="decimal" min={0} max={100} step={0.1} value={form.lift[id]} invalid={!!err(`lift.${id}`)} onChange={(e) => edit({ lift: { ...form.lift, [id]: e.target.value } })} />
                 </Field>
@@ -377,7 +377,7 @@ function AssumptionsEditor({ d, onSaved }: { d: ImpactData; onSaved: () => void 
             </fieldset>
           ))}
         </div>
-        <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+        <div className="grid grid-cols-2 items-end gap-4 sm:grid-cols-4">
           <Field label="Agent hour ($)" htmlFor="a-hour" error={err('agentHour')}>
             <Input id="a-hour" type="number" inputMode="decimal" min={0} value={form.agentHour} onChange={(e) => edit({ agentHour: e.target.value })} />
           </Field>
