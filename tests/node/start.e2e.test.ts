@@ -236,6 +236,87 @@ describe('npm start', () => {
     },
     240_000,
   );
+
+  it(
+    'rescues a lead going cold on a compressed clock: detected by the hourly job, step 1 then step 2, stopped by the lead’s reply; the holdout lead gets nothing; the summary compares them',
+    async () => {
+      const login = await fetch(`${base()}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '10.9.9.8' }, body: JSON.stringify({ tenant: 'demo', email: 'owner@demo.leadpulse.test', password: 'demo-password-2026' }) });
+      const owner = ((await login.json()) as any).accessToken as string;
+      const call = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+        const res = await fetch(`${base()}${path}`, { method: init.method ?? (init.body ? 'POST' : 'GET'), headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` }, body: init.body ? JSON.stringify(init.body) : undefined });
+        return { status: res.status, body: (await res.json().catch(() => null)) as any };
+      };
+      const inbound = async (contactId: string, text: string) => {
+        const { body, headers } = signedGhlDelivery(ghlEvent('InboundMessage', { locationId: 'loc_demo', contactId, body: text }));
+        expect((await fetch(`${base()}/webhooks/ghl`, { method: 'POST', headers, body })).status).toBe(200);
+      };
+      const until = async <T>(what: string, check: () => Promise<T | undefined | null | false>, ms: number) => {
+        const deadline = Date.now() + ms;
+        for (;;) {
+          const v = await check();
+          if (v) return v;
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      };
+      const tenantId = (await call('/v1/tenant')).body.id as string;
+
+      // Any lead counts as going cold (threshold at its floor), half are held out, and the steps
+      // come 0 and 2 (virtual) minutes apart — at 60× a QStash minute is a real second.
+      const patched = await call('/v1/tenant', { method: 'PATCH', body: { settings: { churn: { riskThreshold: 0.05, holdoutPct: 0.5, stepDelaysMinutes: [0, 2, 600] } } } });
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+
+      // New sellers who wrote once, until one of each group exists (the split is a SHA-256 of tenant + lead).
+      const { churnGroup } = await import('../../worker/intelligence/churn/model');
+      const byGroup: Partial<Record<'treated' | 'holdout', { contactId: string; leadId: string }>> = {};
+      for (let i = 0; i < 12 && !(byGroup.treated && byGroup.holdout); i++) {
+        const contactId = `cold-${Date.now().toString(36)}-${i}`;
+        await inbound(contactId, 'Thinking about selling next year maybe');
+        const lead = await until('the lead', async () => (await call(`/v1/leads?externalId=${contactId}`)).body.leads?.[0], 10_000);
+        byGroup[await churnGroup(tenantId, lead.id, 0.5)] ??= { contactId, leadId: lead.id };
+      }
+      const treated = byGroup.treated!;
+      const holdout = byGroup.holdout!;
+      expect(treated && holdout).toBeTruthy();
+
+      // The hourly churn schedule fires within a real minute; step 1 goes at once, step 2 two virtual minutes later.
+      const steps = await until(
+        'steps 1 and 2 carried out',
+        async () => {
+          const c = (await call(`/v1/leads/${treated.leadId}/churn`)).body;
+          const done = (c?.episode?.interventions ?? []).filter((x: any) => x.status === 'done').map((x: any) => x.step);
+          return done.includes(1) && done.includes(2) ? c : undefined;
+        },
+        120_000,
+      );
+      expect(steps.episode.group).toBe('treated');
+      expect(steps.episode.firstActionAt).not.toBeNull();
+      expect(steps.risk).toBeGreaterThan(0);
+      const alerts = (await call(`/v1/alerts?leadId=${treated.leadId}&kind=churn_risk`)).body.alerts;
+      expect(alerts).toHaveLength(1);
+
+      // The lead writes back: the rescue stops (step 3 cancelled) and the episode counts as saved.
+      await inbound(treated.contactId, 'Actually yes, call me this week');
+      const saved = await until('the save', async () => {
+        const c = (await call(`/v1/leads/${treated.leadId}/churn`)).body;
+        return c?.episode?.outcome === 'saved' ? c : undefined;
+      }, 30_000);
+      expect(saved.episode.interventions.find((x: any) => x.step === 3).status).toBe('cancelled');
+
+      // The holdout lead was detected too, and nothing was done to it.
+      const held = (await call(`/v1/leads/${holdout.leadId}/churn`)).body;
+      expect(held.episode.group).toBe('holdout');
+      expect(held.episode.interventions).toEqual([]);
+      expect((await call(`/v1/alerts?leadId=${holdout.leadId}&kind=churn_risk`)).body.alerts).toEqual([]);
+
+      const summary = (await call('/v1/churn/summary')).body;
+      expect(summary.treated.episodes).toBeGreaterThanOrEqual(1);
+      expect(summary.holdout.episodes).toBeGreaterThanOrEqual(1);
+      expect(summary.outcomes.saved).toBeGreaterThanOrEqual(1);
+      expect(summary.verdict).toMatch(/not enough data/i);
+    },
+    240_000,
+  );
 });
 
 async function start(env: NodeJS.ProcessEnv, port: number): Promise<Running> {

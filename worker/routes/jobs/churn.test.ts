@@ -136,7 +136,8 @@ describe('/jobs/churn', () => {
     expect(await episodesOf(t)).toHaveLength(1);
     expect(await withDb((db) => db.select().from(churnAssessments).where(eq(churnAssessments.tenantId, t.id)))).toHaveLength(4);
 
-    // A run inside the tenant's interval leaves it alone.
+    // A tenant that asked for every 3 hours: a run inside that interval leaves it alone.
+    expect((await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { churn: { everyMinutes: 180 } } } })).status).toBe(200);
     await runJob('/jobs/churn');
     expect(await withDb((db) => db.select().from(churnAssessments).where(eq(churnAssessments.tenantId, t.id)))).toHaveLength(4);
 

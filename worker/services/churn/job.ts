@@ -24,6 +24,8 @@ type ChurnSettings = TenantSettings['churn'];
 const PAGE = 1000;
 /** The cron fires hourly; a run a few minutes early (QStash jitter, a slow previous run) still counts as due. */
 const DUE_SLACK_MINUTES = 5;
+/** The `leadpulse-churn` schedule's cadence (services/jobs/schedules.ts: hourly). */
+const CRON_EVERY_MINUTES = 60;
 /**
  * A lead gets at most one episode per 30 days: an episode that ended not saved (the lead is in
  * long-term nurture) is not restarted by the next hourly run, and holdout leads are not counted
@@ -66,7 +68,9 @@ export async function runChurnJob(env: unknown, { db, config, logger, queue }: C
     if (!parsed.success || !parsed.data.churn.enabled) continue;
     const churn = parsed.data.churn;
     const last = row.lastAssessedAt ? new Date(row.lastAssessedAt).getTime() : 0;
-    if (jobStartedAt.getTime() - last < (churn.everyMinutes - DUE_SLACK_MINUTES) * 60_000) continue;
+    // The default cadence is the schedule's own (hourly): every run assesses, so the clock that
+    // counts is QStash's (compressed locally). A tenant asking for less often is held to it.
+    if (churn.everyMinutes > CRON_EVERY_MINUTES && jobStartedAt.getTime() - last < (churn.everyMinutes - DUE_SLACK_MINUTES) * 60_000) continue;
     const { ctx, close } = openSystemContext(env, row.id, logger);
     try {
       // Billing lapsed: no assessments, no new rescue episodes (data untouched) until it pays.
