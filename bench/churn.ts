@@ -6,16 +6,9 @@
  * the lead through the GHL stand-in. Reported: the job's duration, leads assessed, episodes
  * started, and detection → first action (the episode's job_started_at → first_action_at).
  */
-import { SignJWT } from 'jose';
 import { localNeonPool } from '../local/postgres/neon-node';
+import { Signer } from '../local/qstash/signing';
 import { provisionBenchTenant, sleep, summarize, type BenchEnv } from './harness';
-
-/** A QStash-style signature (HS256, sub = URL, body = b64url SHA-256), as the scheduler signs a cron call. */
-async function signDelivery(url: string, body: string, key: string) {
-  const bodyHash = Buffer.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)))).toString('base64url');
-  const t = Math.floor(Date.now() / 1000);
-  return new SignJWT({ body: bodyHash }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('Upstash').setSubject(url).setIssuedAt(t).setNotBefore(t).setExpirationTime(t + 300).setJti(crypto.randomUUID()).sign(new TextEncoder().encode(key));
-}
 
 /** A fixed-offset zone where it is early afternoon now: proactive texts are inside every quiet-hours window. */
 function middayZone(): string {
@@ -91,7 +84,7 @@ export async function benchChurn(env: BenchEnv) {
   const t0 = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'upstash-message-id': `bench-churn-${Date.now()}`, 'upstash-retried': '0', 'upstash-signature': await signDelivery(url, body, env.stack.workerEnv.QSTASH_CURRENT_SIGNING_KEY!) },
+    headers: { 'content-type': 'application/json', 'upstash-message-id': `bench-churn-${Date.now()}`, 'upstash-retried': '0', 'upstash-signature': await new Signer(env.stack.workerEnv.QSTASH_CURRENT_SIGNING_KEY!).sign(url, new TextEncoder().encode(body)) },
     body,
   });
   const jobMs = performance.now() - t0;

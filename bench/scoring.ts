@@ -9,12 +9,12 @@
  *   10 000) and ~12 events each, all marked as having new events; one QStash-signed call of
  *   /jobs/score rescores them end to end (load, signals, four models, lead score, upserts).
  */
-import { SignJWT } from 'jose';
 import { compileScorer, predict, trainModel } from '../worker/intelligence/models';
 import { computeSignals, type SignalEvent } from '../worker/intelligence/signals/signals';
 import { featureRow, scoreWithPrior, toCsvRow, type FeatureRow, type LeadFacts } from '../worker/intelligence/scoring';
 import { MODEL_KINDS } from '../worker/db/schema/intelligence';
 import { localNeonPool } from '../local/postgres/neon-node';
+import { Signer } from '../local/qstash/signing';
 import { provisionBenchTenant, type BenchEnv } from './harness';
 
 const DAY = 86_400_000;
@@ -87,13 +87,6 @@ export async function benchScoring() {
   };
 }
 
-async function qstashSignature(url: string, body: string, key: string) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
-  const bodyHash = Buffer.from(digest).toString('base64url');
-  const t = Math.floor(Date.now() / 1000);
-  return new SignJWT({ body: bodyHash }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('Upstash').setSubject(url).setIssuedAt(t).setNotBefore(t).setExpirationTime(t + 300).setJti(crypto.randomUUID()).sign(new TextEncoder().encode(key));
-}
-
 export async function benchRescore(env: BenchEnv) {
   const N = Number(process.env.BENCH_RESCORE_LEADS ?? 10_000);
   const { tenantId } = await provisionBenchTenant(env.base, `rs-${Date.now().toString(36)}`);
@@ -123,7 +116,7 @@ export async function benchRescore(env: BenchEnv) {
   const t0 = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'upstash-message-id': `bench-${Date.now()}`, 'upstash-retried': '0', 'upstash-signature': await qstashSignature(url, body, env.stack.workerEnv.QSTASH_CURRENT_SIGNING_KEY!) },
+    headers: { 'content-type': 'application/json', 'upstash-message-id': `bench-${Date.now()}`, 'upstash-retried': '0', 'upstash-signature': await new Signer(env.stack.workerEnv.QSTASH_CURRENT_SIGNING_KEY!).sign(url, new TextEncoder().encode(body)) },
     body,
   });
   const ms = performance.now() - t0;

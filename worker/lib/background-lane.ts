@@ -1,8 +1,7 @@
 /**
- * A bounded lane for background work in this isolate (GHL deliveries, immediate rescoring).
- * Deliveries are processed after their
- * 200; under a burst, unbounded processing would flood the database and starve the
- * acknowledgements themselves (each one a single insert). With the lane, at most
+ * A bounded lane for background work in this isolate (GHL deliveries, immediate rescoring),
+ * all of it done after the response. Under a burst, unbounded processing would flood the
+ * database and starve the acknowledgements themselves (each one a single insert). With the lane, at most
  * MAX_IN_FLIGHT deliveries are processed at once and the rest wait their turn in order; if the
  * isolate goes away first, the rows are still `received` and the redrive job finishes them.
  * Module state is per isolate and holds no I/O objects, only a counter and resolvers.

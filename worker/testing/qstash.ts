@@ -39,5 +39,3 @@ export function deliverRaw(path: string, rawBody: string, signature: string | un
   return call(path, { method: 'POST', body: rawBody, headers });
 }
 
-/** deliverJob under the name the scoring tests call it by. */
-export const runJob = deliverJob;

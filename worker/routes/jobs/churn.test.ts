@@ -12,7 +12,7 @@ import { newId } from '../../lib/ids';
 import { json, withDb } from '../../testing/client';
 import { api, memberWithRole } from '../../testing/factory';
 import { contactId, createTestLead, eventually, ghlEvent, ghlTenant, postGhl, sentTo, type GhlTenant } from '../../testing/ghl';
-import { runJob } from '../../testing/qstash';
+import { deliverJob } from '../../testing/qstash';
 
 const DAY = 86_400_000;
 const CHURN_TEXT = /sold for lately/;
@@ -80,7 +80,7 @@ const stepsOf = (episodeId: string) => withDb((db) => db.select().from(churnInte
 const churnTexts = async (contact: string) => (await sentTo(contact)).filter((m) => CHURN_TEXT.test(m.message));
 
 async function step(interventionId: string) {
-  const res = await runJob('/jobs/churn-step', { interventionId });
+  const res = await deliverJob('/jobs/churn-step', { interventionId });
   expect(res.status).toBe(200);
   return json(res);
 }
@@ -90,7 +90,7 @@ async function coldEpisode(label: string) {
   const t = await churnTenant();
   const lead = await newLead(t, label);
   await makeCold(t, lead.id);
-  const run = await runJob('/jobs/churn');
+  const run = await deliverJob('/jobs/churn');
   expect(run.status).toBe(200);
   const [episode] = await episodesOf(t);
   expect(episode).toBeDefined();
@@ -106,7 +106,7 @@ describe('/jobs/churn', () => {
     await makeWarm(t, warm.id);
 
     const messageId = `msg_${crypto.randomUUID()}`;
-    const first = await json(await runJob('/jobs/churn', {}, { messageId }));
+    const first = await json(await deliverJob('/jobs/churn', {}, { messageId }));
     expect(first).toMatchObject({ job: 'churn', duplicate: false });
     expect(first.assessed).toBeGreaterThanOrEqual(2);
 
@@ -129,16 +129,16 @@ describe('/jobs/churn', () => {
     expect(steps.map((s) => Math.round((s.scheduledFor.getTime() - detected) / 60_000))).toEqual([0, 1440, 4320]);
 
     // QStash redelivers the same message: acknowledged, nothing runs again.
-    expect(await json(await runJob('/jobs/churn', {}, { messageId }))).toEqual({ job: 'churn', duplicate: true });
+    expect(await json(await deliverJob('/jobs/churn', {}, { messageId }))).toEqual({ job: 'churn', duplicate: true });
     // The next hourly run (the tenant is due again): a new assessment, no second episode.
     await withDb((db) => db.update(churnAssessments).set({ assessedAt: sql`${churnAssessments.assessedAt} - interval '2 hours'` }).where(eq(churnAssessments.tenantId, t.id)));
-    await runJob('/jobs/churn');
+    await deliverJob('/jobs/churn');
     expect(await episodesOf(t)).toHaveLength(1);
     expect(await withDb((db) => db.select().from(churnAssessments).where(eq(churnAssessments.tenantId, t.id)))).toHaveLength(4);
 
     // A tenant that asked for every 3 hours: a run inside that interval leaves it alone.
     expect((await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { churn: { everyMinutes: 180 } } } })).status).toBe(200);
-    await runJob('/jobs/churn');
+    await deliverJob('/jobs/churn');
     expect(await withDb((db) => db.select().from(churnAssessments).where(eq(churnAssessments.tenantId, t.id)))).toHaveLength(4);
 
     // The lead's churn view: risk, drivers with evidence, history, the episode and its steps.
@@ -163,7 +163,7 @@ describe('/jobs/churn', () => {
       if (created.length > 12) throw new Error('hash never split 12 leads at 50 %');
     }
     for (const l of created) await makeCold(t, l.id);
-    await runJob('/jobs/churn');
+    await deliverJob('/jobs/churn');
     const episodes = await episodesOf(t);
     expect(episodes).toHaveLength(created.length);
     for (const l of created) {
@@ -180,13 +180,13 @@ describe('/jobs/churn', () => {
     const b = await newLead(t, 'expire');
     await makeCold(t, a.id);
     await makeCold(t, b.id);
-    await runJob('/jobs/churn');
+    await deliverJob('/jobs/churn');
     const [ea, eb] = [(await episodesOf(t)).find((e) => e.leadId === a.id)!, (await episodesOf(t)).find((e) => e.leadId === b.id)!];
     await withDb(async (db) => {
       await db.update(leads).set({ stage: 'qualified', qualifiedAt: new Date() }).where(eq(leads.id, a.id));
       await db.update(churnEpisodes).set({ detectedAt: new Date(Date.now() - 8 * DAY) }).where(eq(churnEpisodes.id, eb.id));
     });
-    const run = await json(await runJob('/jobs/churn'));
+    const run = await json(await deliverJob('/jobs/churn'));
     expect(run.resolved).toBeGreaterThanOrEqual(2);
     const after = await episodesOf(t);
     expect(after.find((e) => e.id === ea.id)!.outcome).toBe('saved');
@@ -277,7 +277,7 @@ describe('/jobs/churn-step', () => {
     expect(res.status).toBe(200);
     await eventually(async () => (await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id))))[0]!.optedOut, 'the opt-out');
     expect((await episodesOf(t))[0]!.outcome).toBe('pending');
-    await runJob('/jobs/churn');
+    await deliverJob('/jobs/churn');
     expect((await episodesOf(t)).find((e) => e.id === episode.id)!.outcome).toBe('not_saved');
     expect((await stepsOf(episode.id)).map((s) => s.status)).toEqual(['done', 'cancelled', 'cancelled']);
   });
@@ -289,7 +289,7 @@ describe('/jobs/churn-step', () => {
     const t = await churnTenant({ holdoutPct: 0 }, night);
     const lead = await newLead(t, 'night', 'deferred');
     await makeCold(t, lead.id);
-    await runJob('/jobs/churn');
+    await deliverJob('/jobs/churn');
     const [episode] = await episodesOf(t);
     const [s1] = await stepsOf(episode!.id);
     expect(await step(s1!.id)).toMatchObject({ outcome: 'done', step: 1, reason: 'deferred' });
@@ -310,7 +310,7 @@ describe('/jobs/churn-step', () => {
   });
 
   it('refuses a malformed intervention id (422) and answers a missing one without acting', async () => {
-    expect((await runJob('/jobs/churn-step', { interventionId: 'nope' })).status).toBe(422);
+    expect((await deliverJob('/jobs/churn-step', { interventionId: 'nope' })).status).toBe(422);
     expect(await step('chi_1111111111111111111111')).toMatchObject({ outcome: 'missing' });
   });
 });

@@ -111,8 +111,8 @@ describe('SLA ladder', () => {
       await db.insert(leads).values({ id: lead, tenantId: t.id, source: 'api' });
       await db.insert(alerts).values({ id, tenantId: t.id, leadId: lead, kind: 'buy', dedupeKey: `buy:${lead}:old`, expiresAt: new Date(Date.now() - 60_000) });
     });
-    const { runJob } = await import('../../testing/qstash');
-    const res = await json(await runJob('/jobs/score'));
+    const { deliverJob } = await import('../../testing/qstash');
+    const res = await json(await deliverJob('/jobs/score'));
     expect(res.expired).toBeGreaterThanOrEqual(1);
     const row = await alertRow(id);
     expect(row.status).toBe('expired');

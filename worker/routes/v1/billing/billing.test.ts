@@ -7,7 +7,7 @@ import { stripeClient } from '../../../services/billing/billing';
 import { env, json, withDb } from '../../../testing/client';
 import { api, memberWithRole, provisionTestTenant, TEST_PASSWORD, type TestTenant } from '../../../testing/factory';
 import { connectGhl, contactId, createTestLead, eventually, ghlEvent, postGhl, sentTo, type GhlTenant } from '../../../testing/ghl';
-import { runJob } from '../../../testing/qstash';
+import { deliverJob } from '../../../testing/qstash';
 import { postStripe, stripeEvent, subscriptionObject } from '../../../testing/stripe';
 
 async function billing(t: TestTenant, token = t.owner.token) {
@@ -198,7 +198,7 @@ describe('automation while past due', () => {
     ];
     expect((await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } })).status).toBe(202);
     const lead = await eventually(async () => (await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, 'paused-seller')))))[0], 'the lead');
-    expect((await runJob('/jobs/score')).status).toBe(200);
+    expect((await deliverJob('/jobs/score')).status).toBe(200);
     const [after] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
     expect(after!.scoredAt).toBeNull();
     expect(await withDb((db) => db.select().from(alerts).where(eq(alerts.tenantId, t.id)))).toEqual([]);
@@ -206,7 +206,7 @@ describe('automation while past due', () => {
     expect((await api(`/v1/leads/${lead.id}`, { token: t.owner.token, ip: t.ip })).status).toBe(200);
 
     await subscribe(t, 'active', 5);
-    expect((await runJob('/jobs/score')).status).toBe(200);
+    expect((await deliverJob('/jobs/score')).status).toBe(200);
     const [scored] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
     expect(scored!.scoredAt).not.toBeNull();
   });

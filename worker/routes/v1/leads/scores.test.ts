@@ -10,7 +10,7 @@ import { newId } from '../../../lib/ids';
 import { json, withDb } from '../../../testing/client';
 import { api, memberWithRole, provisionTestTenant, type TestTenant } from '../../../testing/factory';
 import { contactId, createTestLead, eventually, ghlTenant } from '../../../testing/ghl';
-import { runJob } from '../../../testing/qstash';
+import { deliverJob } from '../../../testing/qstash';
 
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
@@ -80,7 +80,7 @@ describe('scoring', () => {
       const [row] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
       return row!.scoredAt && row!.lastEventAt && row!.scoredAt >= row!.lastEventAt ? row : undefined;
     }, 'the rescore');
-    await runJob('/jobs/score');
+    await deliverJob('/jobs/score');
     expect(await alertsOf(t, lead.id)).toHaveLength(1);
   });
 
@@ -106,7 +106,7 @@ describe('scoring', () => {
     const lead = await leadByExternal(t, 'home-quiet');
     expect(lead.scoredAt).toBeNull();
 
-    const res = await runJob('/jobs/score');
+    const res = await deliverJob('/jobs/score');
     expect(res.status).toBe(200);
     const body = await json(res);
     expect(body.job).toBe('score');
@@ -151,8 +151,8 @@ describe('scoring', () => {
   it('answers 404 for a lead id that does not exist, and the job is idempotent per QStash message', async () => {
     const t = await provisionTestTenant();
     expect((await api('/v1/leads/lead_doesnotexist/scores', { token: t.owner.token })).status).toBe(404);
-    const first = await json(await runJob('/jobs/score', {}, { messageId: 'msg_score_once' }));
-    const again = await json(await runJob('/jobs/score', {}, { messageId: 'msg_score_once' }));
+    const first = await json(await deliverJob('/jobs/score', {}, { messageId: 'msg_score_once' }));
+    const again = await json(await deliverJob('/jobs/score', {}, { messageId: 'msg_score_once' }));
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ job: 'score', duplicate: true });
   });
