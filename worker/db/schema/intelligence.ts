@@ -7,6 +7,13 @@ import { tenantRef } from './tenancy';
 /** The four propensity models of PRODUCT.md §3.4. */
 export const MODEL_KINDS = ['sell', 'buy', 'refinance', 'invest'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
+/**
+ * Every kind the models service trains, versions and activates: the four propensity models and
+ * the churn (going-cold) risk of services/churn. Scoring and alerts mean MODEL_KINDS; churn has
+ * its own job and never raises a propensity alert.
+ */
+export const TRAINABLE_MODEL_KINDS = [...MODEL_KINDS, 'churn'] as const;
+export type TrainableModelKind = (typeof TRAINABLE_MODEL_KINDS)[number];
 
 export interface ScoreReason {
   feature: string;
@@ -47,7 +54,7 @@ export const modelVersions = pgTable(
   {
     id: text('id').primaryKey(),
     tenantId: tenantRef(),
-    kind: text('kind', { enum: MODEL_KINDS }).notNull(),
+    kind: text('kind', { enum: TRAINABLE_MODEL_KINDS }).notNull(),
     version: integer('version').notNull(),
     status: text('status', { enum: MODEL_VERSION_STATUSES }).notNull(),
     /** logistic | gbt | blend */
@@ -92,7 +99,7 @@ export const modelTrainings = pgTable(
   {
     id: text('id').primaryKey(),
     tenantId: tenantRef(),
-    kind: text('kind', { enum: MODEL_KINDS }).notNull(),
+    kind: text('kind', { enum: TRAINABLE_MODEL_KINDS }).notNull(),
     source: text('source', { enum: ['csv', 'outcomes'] }).notNull(),
     status: text('status', { enum: TRAINING_STATUSES }).notNull().default('queued'),
     label: text('label').notNull(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { churnOutcomes } from '../../testing/churn';
 import { trainModel } from '../models';
 import { assessChurn, churnGroup, churnTrainingRow, sentimentOf, wilson, type ChurnInput } from './model';
 
@@ -108,5 +109,29 @@ describe('trainable on recorded outcomes', () => {
     });
     const trained = trainModel(rows, { label: 'churned', kind: 'logistic', folds: 3, seed: 1 });
     expect(trained.metrics.auc).toBeGreaterThan(0.8);
+  });
+});
+
+describe('a tenant-trained churn model', () => {
+  // Trained where a long silence means the lead was saved: the opposite of the prior.
+  const rows = churnOutcomes(400, 3, { silence: 'saves', flip: 0.05 }).rows.map((r) => churnTrainingRow(r.features, r.churned));
+  const model = { versionId: 'mdl_test', model: trainModel(rows, { label: 'churned', kind: 'logistic', folds: 3, seed: 1 }).model };
+
+  it("gives the model's probability on the same feature row, its version, and the prior's drivers and evidence", () => {
+    const cold = lead({ lastInboundAt: daysAgo(20), unansweredOutbound: 3, createdAt: daysAgo(30) });
+    const prior = assessChurn(cold, now);
+    const trained = assessChurn(cold, now, model);
+    expect(prior.risk).toBeGreaterThan(0.6);
+    expect(trained.risk).toBeLessThan(0.2);
+    expect(trained.modelVersion).toBe('mdl_test');
+    expect(trained.features).toEqual(prior.features);
+    const recency = trained.drivers.find((d) => d.driver === 'reply_recency')!;
+    expect(recency.contribution).toBeLessThan(0);
+    expect(recency.evidence).toBe('no reply for 20 days');
+    // The three response-rate columns and the two stage columns each speak as one driver.
+    const names = trained.drivers.map((d) => d.driver);
+    expect(new Set(names).size).toBe(names.length);
+    expect(['reply_recency', 'response_rate_decay', 'unanswered_outbound', 'stage_stagnation', 'sentiment_trend']).toEqual(expect.arrayContaining(names));
+    expect(assessChurn(lead({ lastInboundAt: daysAgo(0.5) }), now, model).risk).toBeGreaterThan(0.8);
   });
 });

@@ -25,8 +25,13 @@
  * so a lead who answered today sits near 0.1–0.15, a week of silence after three unanswered
  * texts reaches ≈ 0.5, and two weeks of silence after four texts ≈ 0.8 (over the default 0.6
  * threshold). Drivers are each term's log-odds contribution, largest first.
+ *
+ * Once the tenant has an active `churn` model (trained on a CSV or, nightly, on its own resolved
+ * episodes: services/models), that model's calibrated probability on the same feature row is
+ * the risk, and its per-column reasons are the drivers (same names and evidence).
  */
 import type { ChurnDriver } from '../../db/schema/engagement';
+import { predict, type CsvRow, type ScoringModel } from '../models';
 
 export const CHURN_PRIOR_VERSION = 'churn-prior-v1';
 
@@ -162,58 +167,115 @@ export interface ChurnAssessment {
   modelVersion: string;
 }
 
+/** A tenant's trained churn model (services/models keeps the active one per tenant). */
+export interface ChurnModel {
+  versionId: string;
+  model: ScoringModel;
+}
+
+export type ChurnDriverName = 'reply_recency' | 'response_rate_decay' | 'unanswered_outbound' | 'stage_stagnation' | 'sentiment_trend';
+
+/**
+ * Which driver a feature column speaks for. A trained model gives every column its own
+ * contribution; the three response-rate columns and the two stage columns each tell one story,
+ * so they are summed into one driver (contributions still add up to the log-odds).
+ */
+const DRIVER_OF_FEATURE: Record<string, ChurnDriverName> = {
+  days_silent: 'reply_recency',
+  response_rate_recent: 'response_rate_decay',
+  response_rate_before: 'response_rate_decay',
+  response_rate_decay: 'response_rate_decay',
+  unanswered_outbound: 'unanswered_outbound',
+  stage_days: 'stage_stagnation',
+  stage: 'stage_stagnation',
+  sentiment: 'sentiment_trend',
+};
+
 const fmtDays = (d: number) => (d < 1 ? `${Math.round(d * 24)} hours` : `${Math.round(d)} day${Math.round(d) === 1 ? '' : 's'}`);
 const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 
-/** The prior's risk with its drivers (each term's log-odds contribution and the evidence behind it). */
-export function assessChurn(input: ChurnInput, now: Date): ChurnAssessment {
-  const { _cue: cue, ...features } = churnFeatures(input, now);
-  const p = CHURN_PRIOR;
-  const terms: ChurnDriver[] = [
-    {
-      driver: 'reply_recency',
-      contribution: (p.daysSilentPerWeek * features.days_silent) / 7,
-      evidence: input.lastInboundAt ? `no reply for ${fmtDays(features.days_silent)}` : `has never replied (${fmtDays(features.days_silent)} since first contact)`,
-    },
-    {
-      driver: 'response_rate_decay',
-      contribution: p.responseRateDecay * features.response_rate_decay,
-      evidence: `answered ${pct(features.response_rate_recent)} of texts in the last ${RECENT_WINDOW_DAYS} days vs ${pct(features.response_rate_before)} before`,
-    },
-    {
-      driver: 'unanswered_outbound',
-      contribution: p.unansweredOutbound * features.unanswered_outbound,
-      evidence: `${input.unansweredOutbound} text${input.unansweredOutbound === 1 ? '' : 's'} unanswered since the last reply`,
-    },
-    {
-      driver: 'stage_stagnation',
-      contribution: (p.stageDaysPer30 * features.stage_days) / 30,
-      evidence: `in stage ${input.stage} for ${fmtDays(features.stage_days)}`,
-    },
-    {
-      driver: 'sentiment_trend',
-      contribution: -p.sentiment * features.sentiment,
-      evidence: input.recentInbound.length
-        ? `recent replies read ${features.sentiment < -0.05 ? 'negative' : features.sentiment > 0.05 ? 'positive' : 'neutral'}${cue ? ` ("${cue}")` : ''}`
-        : 'no replies to read',
-    },
-  ];
-  const z = p.intercept + terms.reduce((s, t) => s + t.contribution, 0);
-  const drivers = terms
+/** What each driver saw, in the words GET /v1/leads/:id/churn shows, whichever model weighed it. */
+function driverEvidence(input: ChurnInput, features: ChurnFeatures, cue: string | null): Record<ChurnDriverName, string> {
+  return {
+    reply_recency: input.lastInboundAt ? `no reply for ${fmtDays(features.days_silent)}` : `has never replied (${fmtDays(features.days_silent)} since first contact)`,
+    response_rate_decay: `answered ${pct(features.response_rate_recent)} of texts in the last ${RECENT_WINDOW_DAYS} days vs ${pct(features.response_rate_before)} before`,
+    unanswered_outbound: `${input.unansweredOutbound} text${input.unansweredOutbound === 1 ? '' : 's'} unanswered since the last reply`,
+    stage_stagnation: `in stage ${input.stage} for ${fmtDays(features.stage_days)}`,
+    sentiment_trend: input.recentInbound.length
+      ? `recent replies read ${features.sentiment < -0.05 ? 'negative' : features.sentiment > 0.05 ? 'positive' : 'neutral'}${cue ? ` ("${cue}")` : ''}`
+      : 'no replies to read',
+  };
+}
+
+/** Drivers as stored: negligible ones dropped, rounded, the ones raising the risk most first. */
+function rankDrivers(terms: ChurnDriver[]): ChurnDriver[] {
+  return terms
     .filter((t) => Math.abs(t.contribution) >= 0.001)
     .map((t) => ({ ...t, contribution: round(t.contribution) }))
     .sort((a, b) => b.contribution - a.contribution);
-  return { risk: round(1 / (1 + Math.exp(-z)), 4), drivers, features, modelVersion: CHURN_PRIOR_VERSION };
 }
 
 /**
- * The numeric feature row a tenant model trains on (worker/intelligence/models `trainModel`,
- * label = the episode's outcome: 1 not_saved, 0 saved), with `stage` as a categorical column.
+ * The churn risk of one lead with its drivers: the tenant's trained model when it has one
+ * (`model`), else the documented prior.
  */
-export function churnTrainingRow(features: ChurnFeatures, label: 0 | 1): Record<string, string> {
-  const row: Record<string, string> = {};
-  for (const [k, v] of Object.entries(features)) row[k] = v === null ? '' : String(v);
-  row.churned = String(label);
+export function assessChurn(input: ChurnInput, now: Date, model?: ChurnModel): ChurnAssessment {
+  const { _cue: cue, ...features } = churnFeatures(input, now);
+  const evidence = driverEvidence(input, features, cue);
+  return model ? assessWithModel(model, features, evidence) : assessWithPrior(features, evidence);
+}
+
+/** The prior's risk: each term's log-odds contribution is its driver's. */
+function assessWithPrior(features: ChurnFeatures, evidence: Record<ChurnDriverName, string>): ChurnAssessment {
+  const p = CHURN_PRIOR;
+  const contributions: Record<ChurnDriverName, number> = {
+    reply_recency: (p.daysSilentPerWeek * features.days_silent) / 7,
+    response_rate_decay: p.responseRateDecay * features.response_rate_decay,
+    unanswered_outbound: p.unansweredOutbound * features.unanswered_outbound,
+    stage_stagnation: (p.stageDaysPer30 * features.stage_days) / 30,
+    sentiment_trend: -p.sentiment * features.sentiment,
+  };
+  const terms = (Object.keys(contributions) as ChurnDriverName[]).map((driver) => ({ driver, contribution: contributions[driver], evidence: evidence[driver] }));
+  const z = p.intercept + terms.reduce((s, t) => s + t.contribution, 0);
+  return { risk: round(1 / (1 + Math.exp(-z)), 4), drivers: rankDrivers(terms), features, modelVersion: CHURN_PRIOR_VERSION };
+}
+
+/**
+ * A trained model's calibrated probability on the same feature row, and its per-column reasons
+ * (log-odds relative to an average training row) summed per driver. A column the live row does
+ * not have (a CSV model trained on extra columns) counts as missing and is named as such.
+ */
+function assessWithModel(m: ChurnModel, features: ChurnFeatures, evidence: Record<ChurnDriverName, string>): ChurnAssessment {
+  const p = predict(m.model, churnFeatureRow(features));
+  const byDriver = new Map<string, ChurnDriver>();
+  for (const r of p.reasons) {
+    const driver = DRIVER_OF_FEATURE[r.feature] ?? r.feature;
+    const known = DRIVER_OF_FEATURE[r.feature] !== undefined;
+    const d = byDriver.get(driver) ?? { driver, contribution: 0, evidence: known ? evidence[driver as ChurnDriverName] : `${r.feature}: not in the churn feature row (counted as missing)` };
+    d.contribution += r.contribution;
+    byDriver.set(driver, d);
+  }
+  return { risk: round(p.probability, 4), drivers: rankDrivers([...byDriver.values()]), features, modelVersion: m.versionId };
+}
+
+/** The outcome column of churn training rows (CSV imports name theirs in `label`). */
+export const CHURN_LABEL = 'churned';
+
+/** A feature row as the model library reads it: the values a CSV would hold. */
+function churnFeatureRow(features: Readonly<Record<string, string | number | null>>): CsvRow {
+  const row: CsvRow = {};
+  for (const [k, v] of Object.entries(features)) row[k] = v === null || v === undefined ? '' : String(v);
+  return row;
+}
+
+/**
+ * The row a tenant model trains on (worker/intelligence/models `trainModel`): the stored
+ * feature row (`stage` a categorical column) and `churned` = the episode's outcome, 1 not_saved,
+ * 0 saved. The label is set last, so a snapshot can never carry its own outcome in.
+ */
+export function churnTrainingRow(features: Readonly<Record<string, string | number | null>>, label: 0 | 1): CsvRow {
+  const row = churnFeatureRow(features);
+  row[CHURN_LABEL] = String(label);
   return row;
 }
 

@@ -1,19 +1,22 @@
-import { automationAllowed } from '../billing/billing';
+import { automationAllowed, planAllows } from '../billing/billing';
 /**
  * The churn job (QStash cron, hourly): resolve finished episodes, then for every tenant whose
  * churn watch is on and due, assess every active lead in pages (one read, one write per page),
  * start an episode for each lead newly at risk, and schedule the treated episodes' three steps.
+ * The risk is the tenant's active churn model (services/models) when it has one, loaded once per
+ * tenant and run, else the documented prior.
  */
 import { sql } from 'drizzle-orm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import { churnAssessments, churnEpisodes, churnInterventions, leads, messages, tenants } from '../../db/schema';
 import { INTERVENTION_STEPS } from '../../db/schema/engagement';
-import { assessChurn, churnGroup, RECENT_WINDOW_DAYS, type ChurnInput } from '../../intelligence/churn/model';
+import { assessChurn, churnGroup, RECENT_WINDOW_DAYS, type ChurnInput, type ChurnModel } from '../../intelligence/churn/model';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import { openSystemContext } from '../clients';
 import type { ServiceContext } from '../context';
+import { activeModels } from '../models/active';
 import { TenantSettingsSchema, type TenantSettings } from '../tenants/settings';
 import { resolveEpisodes } from './outcomes';
 import { publishSteps, type ChurnQueue, type StepMessage } from './queue';
@@ -73,8 +76,8 @@ export async function runChurnJob(env: unknown, { db, config, logger, queue }: C
     if (churn.everyMinutes > CRON_EVERY_MINUTES && jobStartedAt.getTime() - last < (churn.everyMinutes - DUE_SLACK_MINUTES) * 60_000) continue;
     const { ctx, close } = openSystemContext(env, row.id, logger);
     try {
-      // Billing lapsed: no assessments, no new rescue episodes (data untouched) until it pays.
-      if (!(await automationAllowed(ctx))) continue;
+      // Billing lapsed, or a plan without churn recovery: no assessments, no new rescue episodes (data untouched).
+      if (!(await automationAllowed(ctx)) || !(await planAllows(ctx, 'churn_recovery'))) continue;
       const r = await assessTenant(ctx, churn, queue, jobStartedAt);
       result.tenants++;
       result.assessed += r.assessed;
@@ -170,6 +173,7 @@ export async function assessTenant(ctx: ServiceContext, churn: ChurnSettings, qu
     phaseMs[k] += t - mark;
     mark = t;
   };
+  const model = await churnModel(ctx);
   let after = '';
   for (;;) {
     const now = new Date();
@@ -177,7 +181,7 @@ export async function assessTenant(ctx: ServiceContext, churn: ChurnSettings, qu
     lap('read');
     if (!page.length) break;
     after = page[page.length - 1]!.id;
-    const assessed = page.map((lead) => ({ lead, a: assessChurn(lead, now) }));
+    const assessed = page.map((lead) => ({ lead, a: assessChurn(lead, now, model) }));
     await ctx.db.execute(sql`
       insert into ${churnAssessments} (id, tenant_id, lead_id, risk, drivers, model_version, features, assessed_at)
       select v.id, ${ctx.tenantId}::text, v.lead_id, v.risk, v.drivers, v.model_version, v.features, ${now.toISOString()}::timestamptz
@@ -201,8 +205,23 @@ export async function assessTenant(ctx: ServiceContext, churn: ChurnSettings, qu
     if (page.length < PAGE) break;
   }
   const ms = Object.fromEntries(Object.entries(phaseMs).map(([k, v]) => [k, Math.round(v)])) as typeof phaseMs;
-  ctx.logger.info('churn tenant assessed', { ...out, ms });
+  ctx.logger.info('churn tenant assessed', { ...out, modelVersion: model?.versionId ?? null, ms });
   return { ...out, ms };
+}
+
+/**
+ * The tenant's active churn model, or undefined for the prior. A version that does not load is
+ * already left out (and logged) by activeModels; a failed read of the versions must not stop the
+ * watch either: the prior assesses this run, the next run tries again.
+ */
+async function churnModel(ctx: ServiceContext): Promise<ChurnModel | undefined> {
+  try {
+    const active = (await activeModels(ctx)).churn;
+    return active && { versionId: active.versionId, model: active.model };
+  } catch (err) {
+    ctx.logger.error('churn: active model not loaded; assessing with the prior', { error: err });
+    return undefined;
+  }
 }
 
 /**

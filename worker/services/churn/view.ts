@@ -1,7 +1,7 @@
 /** Reads: one lead's churn risk and episode, and the tenant's churn outcomes against the holdout. */
 import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
-import { churnAssessments, churnEpisodes, churnInterventions } from '../../db/schema';
-import { percentile, wilson } from '../../intelligence/churn/model';
+import { churnAssessments, churnEpisodes, churnInterventions, modelVersions } from '../../db/schema';
+import { CHURN_PRIOR_VERSION, percentile, wilson } from '../../intelligence/churn/model';
 import { ValidationFailed } from '../../lib/errors';
 import type { ServiceContext } from '../context';
 import { findLead } from '../leads/leads';
@@ -39,6 +39,7 @@ export async function leadChurn(ctx: ServiceContext, leadId: string) {
     risk: latest?.risk ?? null,
     drivers: latest?.drivers ?? [],
     modelVersion: latest?.modelVersion ?? null,
+    model: latest ? await assessingModel(ctx, latest.modelVersion) : null,
     assessedAt: latest?.assessedAt ?? null,
     history: history.map((h) => ({ risk: h.risk, assessedAt: h.assessedAt })),
     episode: episode
@@ -63,6 +64,17 @@ export async function leadChurn(ctx: ServiceContext, leadId: string) {
         }
       : null,
   };
+}
+
+/** Which model produced a risk: the documented prior, or a trained churn version with its number and what it learned from. */
+async function assessingModel(ctx: ServiceContext, modelVersion: string) {
+  if (modelVersion === CHURN_PRIOR_VERSION) return { source: 'prior' as const, id: modelVersion, version: null, trainedOn: null };
+  const [v] = await ctx.db
+    .select({ version: modelVersions.version, source: modelVersions.source })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.tenantId, ctx.tenantId), eq(modelVersions.id, modelVersion)))
+    .limit(1);
+  return { source: 'trained' as const, id: modelVersion, version: v?.version ?? null, trainedOn: v?.source ?? null };
 }
 
 interface GroupFigures {

@@ -1,11 +1,12 @@
 /**
- * The tenant's active model per kind, ready to score, for the scoring engine and predictions.
+ * The tenant's active model per kind, ready to score, for the scoring engine, the churn job and
+ * predictions.
  * Loading a model means parsing and validating its JSON and compiling its encoder, so the result
  * is cached per isolate for a short while: an activation in this isolate clears it at once,
  * other isolates pick the change up within ACTIVE_MODELS_TTL_MS.
  */
 import { and, eq } from 'drizzle-orm';
-import { modelVersions, type ModelKind } from '../../db/schema';
+import { modelVersions, type TrainableModelKind } from '../../db/schema';
 import { compileScorer, loadModel, type CsvRow, type ScoringModel } from '../../intelligence/models';
 import type { ServiceContext } from '../context';
 
@@ -19,7 +20,7 @@ export interface ActiveModel {
   scorer: (row: CsvRow) => number;
 }
 
-export type ActiveModels = Partial<Record<ModelKind, ActiveModel>>;
+export type ActiveModels = Partial<Record<TrainableModelKind, ActiveModel>>;
 
 const cache = new Map<string, { loadedAt: number; models: Promise<ActiveModels> }>();
 

@@ -2,7 +2,7 @@
  * Predictions with reasons from the tenant's active model of a kind: what the scoring engine
  * computes per lead, callable on any feature rows (a what-if, a check after training).
  */
-import type { ModelKind } from '../../db/schema';
+import type { TrainableModelKind } from '../../db/schema';
 import { predict, type CsvRow } from '../../intelligence/models';
 import { Conflict } from '../../lib/errors';
 import type { ServiceContext } from '../context';
@@ -10,7 +10,7 @@ import { activeModels } from './active';
 
 export type FeatureValue = string | number | boolean | null;
 
-export async function predictRows(ctx: ServiceContext, kind: ModelKind, rows: ReadonlyArray<Record<string, FeatureValue>>, topReasons: number) {
+export async function predictRows(ctx: ServiceContext, kind: TrainableModelKind, rows: ReadonlyArray<Record<string, FeatureValue>>, topReasons: number) {
   const active = (await activeModels(ctx))[kind];
   if (!active) {
     throw new Conflict(`No trained ${kind} model yet: ${kind} scores come from the documented priors. Train one with POST /v1/models/${kind}/train.`, { kind, prior: true });

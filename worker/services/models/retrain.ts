@@ -1,23 +1,24 @@
 /**
- * The nightly retrain (/jobs/retrain): finds every tenant and kind with enough new outcomes
- * (thresholds in outcomes.ts) and queues one training run each on /jobs/train. Each run then
+ * The nightly retrain (/jobs/retrain): finds every tenant and kind (the four propensity models
+ * from alert outcomes, churn from resolved episodes) with enough new outcomes (thresholds and
+ * the churn training set in outcomes.ts) and queues one training run each on /jobs/train. Each run then
  * gets its own Worker invocation and CPU budget, and goes through the same versioning and
  * rollback as a CSV upload: a model retrained on outcomes that ranks them worse than the
  * active one is stored as rejected.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { MODEL_KINDS, modelTrainings, type ModelKind } from '../../db/schema';
+import { modelTrainings, TRAINABLE_MODEL_KINDS, type TrainableModelKind } from '../../db/schema';
 import { ServiceError } from '../../lib/errors';
-import { OUTCOME_LABEL, outcomeCounts, RETRAIN_MIN_NEW, RETRAIN_MIN_PER_OUTCOME } from './outcomes';
+import { outcomeCounts, outcomeLabel, RETRAIN_MIN_NEW, RETRAIN_MIN_PER_OUTCOME } from './outcomes';
 import { createTraining, jobContext, publishTraining, runningTrainings, type JobDeps, type TrainingQueue } from './trainings';
 
 export async function planRetraining(deps: JobDeps, queue: TrainingQueue) {
   const counts = await outcomeCounts(deps.db);
   const tally = { candidates: counts.length, queued: 0, tooFewPerOutcome: 0, notEnoughNew: 0, alreadyRunning: 0, failed: 0 };
-  const queued: Array<{ tenantId: string; kind: ModelKind; trainingId: string; outcomes: number }> = [];
+  const queued: Array<{ tenantId: string; kind: TrainableModelKind; trainingId: string; outcomes: number }> = [];
   for (const c of counts) {
-    const kind = c.kind as ModelKind;
-    if (!MODEL_KINDS.includes(kind)) continue;
+    const kind = c.kind;
+    if (!TRAINABLE_MODEL_KINDS.includes(kind)) continue;
     if (c.positives < RETRAIN_MIN_PER_OUTCOME || c.n - c.positives < RETRAIN_MIN_PER_OUTCOME) {
       tally.tooFewPerOutcome++;
       continue;
@@ -34,7 +35,7 @@ export async function planRetraining(deps: JobDeps, queue: TrainingQueue) {
     const ctx = jobContext(deps, c.tenantId, { kind });
     try {
       // rowsTotal: the outcomes there were (the run overwrites it with the rows it loaded), the next night's "new since".
-      const training = await createTraining(ctx, { kind, source: 'outcomes', label: OUTCOME_LABEL, exclude: [], csv: null, rowsTotal: c.n });
+      const training = await createTraining(ctx, { kind, source: 'outcomes', label: outcomeLabel(kind), exclude: [], csv: null, rowsTotal: c.n });
       await publishTraining(ctx, training.id, queue);
       queued.push({ tenantId: c.tenantId, kind, trainingId: training.id, outcomes: c.n });
       tally.queued++;
@@ -49,7 +50,7 @@ export async function planRetraining(deps: JobDeps, queue: TrainingQueue) {
 }
 
 /** How many outcomes the newest outcome-trained run (that got as far as a model) was planned with. */
-async function outcomesSeenByLastRun(deps: JobDeps, tenantId: string, kind: ModelKind): Promise<number | null> {
+async function outcomesSeenByLastRun(deps: JobDeps, tenantId: string, kind: TrainableModelKind): Promise<number | null> {
   const [last] = await deps.db
     .select({ progress: modelTrainings.progress })
     .from(modelTrainings)

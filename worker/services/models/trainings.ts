@@ -1,8 +1,8 @@
 /**
  * Training runs: a tenant's CSV of historical leads with outcomes (or, nightly, the outcomes
- * their alerts recorded) becomes a cross-validated model version. A run is a row in
- * model_trainings that reports progress while it trains and keeps every row it could not use
- * with its line number, so the tenant can fix the file instead of guessing.
+ * their alerts and churn episodes recorded) becomes a cross-validated model version. A run is a
+ * row in model_trainings that reports progress while it trains and keeps every row it could not
+ * use with its line number, so the tenant can fix the file instead of guessing.
  *
  * Runs either inside the request (wait=true) or in a QStash-delivered job (/jobs/train), the
  * same code either way; training is CPU-bound, so it yields between cross-validation folds to
@@ -11,7 +11,7 @@
 import type { Client as QStashClient } from '@upstash/qstash';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { modelTrainings, modelVersions, type ModelKind, type TrainingProgress } from '../../db/schema';
+import { modelTrainings, modelVersions, type TrainableModelKind, type TrainingProgress } from '../../db/schema';
 import {
   fitEncoder,
   isProtectedAttribute,
@@ -55,7 +55,7 @@ export type TrainingQueue = Pick<QStashClient, 'publishJSON'>;
 const RUNNING: TrainingStatus[] = ['queued', 'parsing', 'training'];
 
 export interface CsvTrainingRequest {
-  kind: ModelKind;
+  kind: TrainableModelKind;
   /** The outcome column (1/0, yes/no, true/false). */
   label: string;
   /** Columns (or `Prefix *` globs) never used as features: ids, anything that leaks the outcome. */
@@ -108,7 +108,7 @@ async function checkRoomForAnotherRun(ctx: ServiceContext): Promise<void> {
 
 export async function createTraining(
   ctx: ServiceContext,
-  t: { kind: ModelKind; source: 'csv' | 'outcomes'; label: string; exclude: string[]; csv: string | null; rowsTotal?: number },
+  t: { kind: TrainableModelKind; source: 'csv' | 'outcomes'; label: string; exclude: string[]; csv: string | null; rowsTotal?: number },
 ): Promise<TrainingRow> {
   const [row] = await ctx.db
     .insert(modelTrainings)
@@ -218,7 +218,8 @@ async function runTraining(ctx: ServiceContext, training: TrainingRow, data: Tra
     });
 
     const { settings } = await getTenant(ctx);
-    const threshold = settings.alertThreshold;
+    // Precision where the model acts: the alert threshold, or for churn the risk that starts an episode.
+    const threshold = kind === 'churn' ? settings.churn.riskThreshold : settings.alertThreshold;
     const m = result.metrics;
     const positives = usable.labels.reduce((s, v) => s + v, 0);
     const metrics: VersionMetrics = {
@@ -298,13 +299,13 @@ function checkUsable(u: UsableRows, label: string, exclude: string[]): void {
     );
   }
   if (positives === 0 || negatives === 0) {
-    throw new ValidationFailed(`Every usable row has the same outcome (${label} = ${positives ? 1 : 0}); a model needs converted and not-converted examples`, [
+    throw new ValidationFailed(`Every usable row has the same outcome (${label} = ${positives ? 1 : 0}); a model needs examples of both outcomes`, [
       { path: 'label', message: `${u.rows.length} rows, all ${positives ? 'positive' : 'negative'}` },
     ]);
   }
   if (positives < MIN_ROWS_PER_OUTCOME || negatives < MIN_ROWS_PER_OUTCOME) {
     throw new ValidationFailed(
-      `Too few examples: ${CV_FOLDS}-fold cross-validation needs at least ${MIN_ROWS_PER_OUTCOME} rows of each outcome (have ${positives} converted, ${negatives} not)`,
+      `Too few examples: ${CV_FOLDS}-fold cross-validation needs at least ${MIN_ROWS_PER_OUTCOME} rows of each outcome (have ${positives} with ${label} = 1, ${negatives} with 0)`,
       [{ path: 'label', message: `${positives} positive, ${negatives} negative` }],
     );
   }
@@ -471,7 +472,7 @@ export async function getTraining(ctx: ServiceContext, id: string) {
 }
 
 /** Runs (of a kind, or all) still in flight and not stalled. */
-export async function runningTrainings(db: Database | ServiceContext['db'], tenantId: string, kind?: ModelKind): Promise<number> {
+export async function runningTrainings(db: Database | ServiceContext['db'], tenantId: string, kind?: TrainableModelKind): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(modelTrainings)

@@ -5,7 +5,7 @@
  * hand (the manual one). Scoring reads only the active version (active.ts).
  */
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { alerts, MODEL_KINDS, modelTrainings, modelVersions, type ModelKind, type TrainingProgress } from '../../db/schema';
+import { alerts, MODEL_KINDS, modelTrainings, modelVersions, TRAINABLE_MODEL_KINDS, type TrainableModelKind, type TrainingProgress } from '../../db/schema';
 import { auc, compileScorer, loadModel, type CsvRow, type ScoringModel } from '../../intelligence/models';
 import { NotFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
@@ -73,11 +73,11 @@ export function versionView(v: VersionSummary) {
  * One writer at a time per tenant and kind (a training finishing while someone reactivates a
  * version): a transaction-scoped advisory lock, released with the transaction.
  */
-async function lockKind(ctx: ServiceContext, kind: ModelKind): Promise<void> {
+async function lockKind(ctx: ServiceContext, kind: TrainableModelKind): Promise<void> {
   await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`model_versions:${ctx.tenantId}:${kind}`}))`);
 }
 
-async function activeRow(ctx: ServiceContext, kind: ModelKind): Promise<VersionRow | undefined> {
+async function activeRow(ctx: ServiceContext, kind: TrainableModelKind): Promise<VersionRow | undefined> {
   const [row] = await ctx.db
     .select()
     .from(modelVersions)
@@ -87,7 +87,7 @@ async function activeRow(ctx: ServiceContext, kind: ModelKind): Promise<VersionR
 }
 
 export interface TrainedCandidate {
-  kind: ModelKind;
+  kind: TrainableModelKind;
   source: 'csv' | 'outcomes';
   trainingId: string;
   model: ScoringModel;
@@ -193,7 +193,7 @@ function scoreAuc(version: VersionRow, rows: readonly CsvRow[], labels: ArrayLik
 }
 
 /** Manual rollback (or roll-forward): makes a stored version the active one, audited. */
-export async function activateVersion(ctx: ServiceContext, kind: ModelKind, version: number) {
+export async function activateVersion(ctx: ServiceContext, kind: TrainableModelKind, version: number) {
   const result = await withTransaction(ctx, async (tx) => {
     await lockKind(tx, kind);
     const [target] = await tx.db
@@ -230,7 +230,8 @@ export async function activateVersion(ctx: ServiceContext, kind: ModelKind, vers
 
 /**
  * Per kind: the active version (or the priors), recent versions newest first, and how the
- * alerts it raised turned out (precision measured live, from recorded outcomes).
+ * alerts it raised turned out (precision measured live, from recorded outcomes). Churn raises no
+ * alerts of its own kind (its zeros are true); its outcomes are the episodes of /v1/churn/summary.
  */
 export async function listModels(ctx: ServiceContext, opts: { versionsPerKind: number }) {
   const ranked = ctx.db
@@ -254,7 +255,7 @@ export async function listModels(ctx: ServiceContext, opts: { versionsPerKind: n
       .where(and(eq(alerts.tenantId, ctx.tenantId), inArray(alerts.kind, [...MODEL_KINDS]), isNotNull(alerts.converted)))
       .groupBy(alerts.kind),
   ]);
-  return MODEL_KINDS.map((kind) => {
+  return TRAINABLE_MODEL_KINDS.map((kind) => {
     const mine = versions.filter((v) => v.kind === kind).map(versionView);
     const active = mine.find((v) => v.status === 'active') ?? null;
     const live = outcomes.find((o) => o.kind === kind);

@@ -10,7 +10,7 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Dialog, EmptyState, Explain, Loading, Notice, PageHeader, ResourceView } from '../../../components/ui';
 import type { Schemas } from '../../../lib/api/openapi.gen';
-import { MODEL_KINDS, type ModelKind } from '../../../lib/api/types';
+import { MODEL_KINDS } from '../../../lib/api/types';
 import { count, dateTime, humanize, percent } from '../../../lib/format';
 import { session } from '../../../lib/session';
 import { useAction } from '../../../lib/use-action';
@@ -98,7 +98,7 @@ function ModelCard({ model, canActivate, onChanged }: { model: Model; canActivat
   );
 }
 
-function ConfirmActivate({ kind, version, onClose, onDone }: { kind: ModelKind; version: Version | null; onClose: () => void; onDone: () => void }) {
+function ConfirmActivate({ kind, version, onClose, onDone }: { kind: Model['kind']; version: Version | null; onClose: () => void; onDone: () => void }) {
   const { busy, error, run } = useAction(async (v: Version) => {
     await session().api.post('/models/{kind}/versions/{version}/activate', { path: { kind, version: v.version } });
     onClose();

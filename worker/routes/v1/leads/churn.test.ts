@@ -21,12 +21,12 @@ describe('GET /v1/leads/:id/churn', () => {
       db.insert(churnAssessments).values({ id: newId('churnAssessment'), tenantId: t.id, leadId: mine, risk: 0.42, modelVersion: 'churn-prior-v1', drivers: [{ driver: 'reply_recency', contribution: 0.7, evidence: 'no reply for 10 days' }] }),
     );
     const view = await json(await api(`/v1/leads/${mine}/churn`, { token: a1.token, ip: t.ip }));
-    expect(view).toMatchObject({ leadId: mine, risk: 0.42, modelVersion: 'churn-prior-v1', episode: null });
+    expect(view).toMatchObject({ leadId: mine, risk: 0.42, modelVersion: 'churn-prior-v1', model: { source: 'prior', id: 'churn-prior-v1', version: null, trainedOn: null }, episode: null });
     expect(view.drivers).toEqual([{ driver: 'reply_recency', contribution: 0.7, evidence: 'no reply for 10 days' }]);
     expect(view.history).toHaveLength(1);
     expect((await api(`/v1/leads/${theirs}/churn`, { token: a1.token, ip: t.ip })).status).toBe(404);
     const never = await json(await api(`/v1/leads/${theirs}/churn`, { token: t.owner.token, ip: t.ip }));
-    expect(never).toMatchObject({ risk: null, drivers: [], history: [], episode: null });
+    expect(never).toMatchObject({ risk: null, drivers: [], model: null, history: [], episode: null });
     const other = await provisionTestTenant();
     expect((await api(`/v1/leads/${mine}/churn`, { token: other.owner.token, ip: other.ip })).status).toBe(404);
   });

@@ -6,7 +6,9 @@ import { LeadIdParam } from './schemas';
 
 const time = z.string().nullable();
 const Driver = z.object({
-  driver: z.string().openapi({ description: 'reply_recency | response_rate_decay | unanswered_outbound | stage_stagnation | sentiment_trend' }),
+  driver: z.string().openapi({
+    description: "reply_recency | response_rate_decay | unanswered_outbound | stage_stagnation | sentiment_trend (a CSV-trained model's column outside the feature row: its own name)",
+  }),
   contribution: z.number().openapi({ description: 'Log-odds this driver added (+) or removed (−)' }),
   evidence: z.string().openapi({ description: 'What the driver saw, in plain words' }),
 });
@@ -25,7 +27,16 @@ export const LeadChurnSchema = z
     leadId: z.string(),
     risk: z.number().min(0).max(1).nullable().openapi({ description: 'Latest churn risk, 0–1 (null: not assessed yet)' }),
     drivers: z.array(Driver),
-    modelVersion: z.string().nullable().openapi({ description: '`churn-prior-v1` = the documented prior' }),
+    modelVersion: z.string().nullable().openapi({ description: '`churn-prior-v1` = the documented prior, else the trained churn version id (mdl_…)' }),
+    model: z
+      .object({
+        source: z.enum(['prior', 'trained']),
+        id: z.string().openapi({ description: 'Same as modelVersion' }),
+        version: z.number().int().nullable().openapi({ description: 'The churn version number (GET /v1/models); null for the prior' }),
+        trainedOn: z.enum(['csv', 'outcomes']).nullable().openapi({ description: 'A CSV import, or the tenant’s own resolved episodes; null for the prior' }),
+      })
+      .nullable()
+      .openapi({ description: 'The model that produced the latest risk (null: not assessed yet)' }),
     assessedAt: time,
     history: z.array(z.object({ risk: z.number(), assessedAt: z.string() })).openapi({ description: 'Newest first (up to 30)' }),
     episode: z

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MODEL_KINDS, MODEL_VERSION_STATUSES } from '../../../db/schema';
+import { MODEL_VERSION_STATUSES, TRAINABLE_MODEL_KINDS } from '../../../db/schema';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { getTraining } from '../../../services/models/trainings';
 import { commonErrors, IdParam, json, notFound, serialize } from '../schemas';
@@ -8,7 +8,7 @@ import { BadRowSchema, MetricsSchema, TrainingStatusSchema } from './schemas';
 const TrainingSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(MODEL_KINDS),
+    kind: z.enum(TRAINABLE_MODEL_KINDS),
     source: z.enum(['csv', 'outcomes']),
     status: TrainingStatusSchema.openapi({ description: 'queued → parsing → training → succeeded (new version active) | rejected (stored, not better) | failed (see error)' }),
     label: z.string(),

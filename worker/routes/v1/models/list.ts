@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MODEL_KINDS } from '../../../db/schema';
+import { TRAINABLE_MODEL_KINDS } from '../../../db/schema';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { listModels } from '../../../services/models/versions';
 import { commonErrors, json, serialize } from '../schemas';
@@ -7,7 +7,7 @@ import { MetricsSchema, VersionSchema } from './schemas';
 
 const ModelSchema = z
   .object({
-    kind: z.enum(MODEL_KINDS),
+    kind: z.enum(TRAINABLE_MODEL_KINDS),
     active: z
       .object({
         id: z.string(),
@@ -23,7 +23,9 @@ const ModelSchema = z
     versions: z.array(VersionSchema).openapi({ description: 'Newest first, without the model itself' }),
     alerts: z
       .object({ alertsWithOutcome: z.number().int(), converted: z.number().int(), precision: z.number().nullable() })
-      .openapi({ description: 'Live precision: of the alerts of this kind with a recorded outcome, the share that converted' }),
+      .openapi({
+        description: 'Live precision: of the alerts of this kind with a recorded outcome, the share that converted (churn raises none: its outcomes are in GET /v1/churn/summary)',
+      }),
   })
   .openapi('Model');
 
@@ -31,7 +33,7 @@ const route = defineRoute('analytics:read', {
   method: 'get',
   path: '/models',
   tags: ['Models'],
-  summary: 'The four models: active version or priors, stored versions, live alert precision',
+  summary: 'The four propensity models and churn: active version or priors, stored versions, live alert precision',
   request: { query: z.object({ versions: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Versions listed per kind' }) }) },
   responses: { 200: json(z.object({ models: z.array(ModelSchema) }), 'One entry per kind'), ...commonErrors },
 });

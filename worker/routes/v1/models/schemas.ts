@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { MODEL_KINDS, MODEL_VERSION_STATUSES, TRAINING_STATUSES } from '../../../db/schema';
+import { MODEL_VERSION_STATUSES, TRAINABLE_MODEL_KINDS, TRAINING_STATUSES } from '../../../db/schema';
 
 export const KindParam = z.object({
-  kind: z.enum(MODEL_KINDS).openapi({ param: { name: 'kind', in: 'path' }, example: 'sell', description: 'sell | buy | refinance | invest' }),
+  kind: z.enum(TRAINABLE_MODEL_KINDS).openapi({ param: { name: 'kind', in: 'path' }, example: 'sell', description: 'sell | buy | refinance | invest | churn (the going-cold risk of /jobs/churn; its label is the lead not being saved)' }),
 });
 
 const rate = z.number().nullable();
@@ -14,11 +14,13 @@ export const MetricsSchema = z
     ece: rate.openapi({ description: 'Expected calibration error (10 bins)' }),
     accuracy: rate,
     logLoss: rate.optional(),
-    precisionAtThreshold: rate.openapi({ description: "Of the rows scored at or above the tenant's alert threshold, the share that converted (null when none reach it)" }),
-    threshold: z.number().openapi({ description: "The tenant's alertThreshold when the model was trained" }),
+    precisionAtThreshold: rate.openapi({
+      description: "Of the rows scored at or above the tenant's threshold, the share with label 1 (converted; for churn, not saved); null when none reach it",
+    }),
+    threshold: z.number().openapi({ description: "The tenant's alertThreshold (for churn: churn.riskThreshold) when the model was trained" }),
     folds: z.number().int(),
     n: z.number().int().openapi({ description: 'Rows trained on' }),
-    positives: z.number().int().openapi({ description: 'Of which converted' }),
+    positives: z.number().int().openapi({ description: 'Of which label 1 (converted; for churn, not saved)' }),
   })
   .openapi('ModelMetrics');
 
@@ -27,7 +29,7 @@ export const BadRowSchema = z.object({ line: z.number().int().openapi({ descript
 export const VersionSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(MODEL_KINDS),
+    kind: z.enum(TRAINABLE_MODEL_KINDS),
     version: z.number().int(),
     status: z.enum(MODEL_VERSION_STATUSES),
     learner: z.string().openapi({ description: 'logistic | gbt | blend (chosen by cross-validated log-loss)' }),
