@@ -1,14 +1,17 @@
 /**
  * A local stand-in for the part of the Stripe API LeadPulse calls: creating a Checkout Session
- * for a subscription. It speaks Stripe's wire format (form-encoded bracket parameters in, JSON
+ * for a subscription and a Customer Portal session. It speaks Stripe's wire format (form-encoded bracket parameters in, JSON
  * out, `{ error: { type, message, param } }` on failure, Bearer secret key), so the Worker uses
  * the official SDK against it unchanged (STRIPE_API_BASE_URL).
  *
  *   POST /v1/checkout/sessions      → { id, object: 'checkout.session', url, … }
  *   GET  /v1/checkout/sessions/:id  → the stored session
+ *   POST /v1/billing_portal/sessions → { id, object: 'billing_portal.session', url, customer, return_url, … }
  *   GET  /_standin/sessions         what was created, oldest first (tests, developers)
+ *   GET  /_standin/portal_sessions  the portal sessions, oldest first
  *
- * It does not take payments or send webhooks: tests sign Stripe events themselves.
+ * It does not take payments or send webhooks: tests sign Stripe events themselves. It keeps no
+ * customers either: any `cus_…` id is taken to exist (on Stripe, one comes from a checkout).
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -29,6 +32,7 @@ export interface StripeStandIn {
   /** Recurring per-seat prices the stand-in knows, by plan. */
   prices: { team: string; brokerage: string };
   sessions(): CheckoutSession[];
+  portalSessions(): PortalSession[];
   close(): Promise<void>;
 }
 
@@ -48,6 +52,20 @@ export interface CheckoutSession {
   cancel_url: string | null;
   line_items: Array<{ price: string; quantity: number }>;
   subscription_data: { metadata: Record<string, string> } | null;
+}
+
+export interface PortalSession {
+  id: string;
+  object: 'billing_portal.session';
+  configuration: string;
+  created: number;
+  customer: string;
+  flow: null;
+  livemode: false;
+  locale: string | null;
+  on_behalf_of: null;
+  return_url: string | null;
+  url: string;
 }
 
 type Params = { [key: string]: string | Params | Params[] | string[] };
@@ -82,6 +100,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promi
   const prices = { team: 'price_local_team', brokerage: 'price_local_brokerage' };
   const known = new Set(Object.values(prices));
   const sessions = new Map<string, CheckoutSession>();
+  const portalSessions: PortalSession[] = [];
   let url = '';
 
   function createSession(p: Params): CheckoutSession {
@@ -118,16 +137,42 @@ export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promi
     return session;
   }
 
+  function createPortalSession(p: Params): PortalSession {
+    if (typeof p.customer !== 'string' || !p.customer) throw new StripeError(400, 'Missing required param: customer.', 'customer');
+    if (!/^cus_\w+$/.test(p.customer)) throw new StripeError(400, `No such customer: '${p.customer}'`, 'customer');
+    if (p.return_url !== undefined && (typeof p.return_url !== 'string' || !/^https?:\/\//.test(p.return_url))) throw new StripeError(400, 'Not a valid URL', 'return_url');
+    const sessionId = id('bps');
+    const session: PortalSession = {
+      id: sessionId,
+      object: 'billing_portal.session',
+      configuration: 'bpc_local_default',
+      created: Math.floor(Date.now() / 1000),
+      customer: p.customer,
+      flow: null,
+      livemode: false,
+      locale: typeof p.locale === 'string' ? p.locale : null,
+      on_behalf_of: null,
+      return_url: typeof p.return_url === 'string' ? p.return_url : null,
+      url: `${url}/portal/${sessionId}`,
+    };
+    portalSessions.push(session);
+    return session;
+  }
+
+  async function form(req: IncomingMessage): Promise<Params> {
+    const body = await readBody(req, 256 * 1024);
+    if (body === 'too-large') throw new StripeError(413, 'Request too large');
+    return decodeStripeForm(body.toString('utf8'));
+  }
+
   async function handle(req: IncomingMessage): Promise<{ status: number; json: unknown }> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method === 'GET' && path === '/_standin/sessions') return { status: 200, json: { sessions: [...sessions.values()] } };
+    if (req.method === 'GET' && path === '/_standin/portal_sessions') return { status: 200, json: { sessions: portalSessions } };
     if (!path.startsWith('/v1/')) throw new StripeError(404, `Unrecognized request URL (${req.method}: ${path})`);
     if (req.headers.authorization !== `Bearer ${secretKey}`) throw new StripeError(401, 'Invalid API Key provided', undefined, 'authentication_error');
-    if (req.method === 'POST' && path === '/v1/checkout/sessions') {
-      const body = await readBody(req, 256 * 1024);
-      if (body === 'too-large') throw new StripeError(413, 'Request too large');
-      return { status: 200, json: createSession(decodeStripeForm(body.toString('utf8'))) };
-    }
+    if (req.method === 'POST' && path === '/v1/checkout/sessions') return { status: 200, json: createSession(await form(req)) };
+    if (req.method === 'POST' && path === '/v1/billing_portal/sessions') return { status: 200, json: createPortalSession(await form(req)) };
     const match = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(path);
     if (req.method === 'GET' && match) {
       const session = sessions.get(match[1]!);
@@ -156,6 +201,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions = {}): Promi
     secretKey,
     prices,
     sessions: () => [...sessions.values()],
+    portalSessions: () => [...portalSessions],
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

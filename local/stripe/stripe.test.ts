@@ -5,11 +5,15 @@ import { decodeStripeForm, startStripeStandIn, type StripeStandIn } from './serv
 let standIn: StripeStandIn;
 let stripe: Stripe;
 
+/** The same client shape the Worker builds: fetch-based, pointed at the stand-in. */
+function sdk(key: string): Stripe {
+  const u = new URL(standIn.url);
+  return new Stripe(key, { httpClient: Stripe.createFetchHttpClient(), host: u.hostname, port: Number(u.port), protocol: 'http', maxNetworkRetries: 0 });
+}
+
 beforeAll(async () => {
   standIn = await startStripeStandIn();
-  const u = new URL(standIn.url);
-  // The same client shape the Worker builds: fetch-based, pointed at the stand-in.
-  stripe = new Stripe(standIn.secretKey, { httpClient: Stripe.createFetchHttpClient(), host: u.hostname, port: Number(u.port), protocol: 'http', maxNetworkRetries: 0 });
+  stripe = sdk(standIn.secretKey);
 });
 afterAll(() => standIn.close());
 
@@ -34,12 +38,24 @@ describe('the Stripe stand-in', () => {
   });
 
   it('answers as Stripe does: wrong key, unknown price, bad quantity', async () => {
-    const wrong = new Stripe('sk_test_wrong', { httpClient: Stripe.createFetchHttpClient(), host: '127.0.0.1', port: Number(new URL(standIn.url).port), protocol: 'http', maxNetworkRetries: 0 });
+    const wrong = sdk('sk_test_wrong');
     const base = { mode: 'subscription' as const, success_url: 'http://localhost/ok' };
     await expect(wrong.checkout.sessions.create({ ...base, line_items: [{ price: standIn.prices.team, quantity: 1 }] })).rejects.toMatchObject({ type: 'StripeAuthenticationError', statusCode: 401 });
     await expect(stripe.checkout.sessions.create({ ...base, line_items: [{ price: 'price_nope', quantity: 1 }] })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'line_items[0][price]' });
     await expect(stripe.checkout.sessions.create({ ...base, line_items: [{ price: standIn.prices.team, quantity: 0 }] })).rejects.toMatchObject({ statusCode: 400 });
     await expect(stripe.checkout.sessions.retrieve('cs_test_missing')).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('creates a Customer Portal session through the official SDK, and refuses what Stripe refuses', async () => {
+    const session = await stripe.billingPortal.sessions.create({ customer: 'cus_local1', return_url: 'http://localhost:8787/billing' });
+    expect(session).toMatchObject({ object: 'billing_portal.session', customer: 'cus_local1', return_url: 'http://localhost:8787/billing' });
+    expect(session.id).toMatch(/^bps_/);
+    expect(session.url).toBe(`${standIn.url}/portal/${session.id}`);
+    expect(standIn.portalSessions().map((s) => s.id)).toContain(session.id);
+    await expect(stripe.billingPortal.sessions.create({ customer: 'nobody' })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'customer', statusCode: 400 });
+    await expect(stripe.billingPortal.sessions.create({ customer: 'cus_local1', return_url: 'javascript:alert(1)' })).rejects.toMatchObject({ param: 'return_url' });
+    const wrong = sdk('sk_test_wrong');
+    await expect(wrong.billingPortal.sessions.create({ customer: 'cus_local1' })).rejects.toMatchObject({ type: 'StripeAuthenticationError', statusCode: 401 });
   });
 
   it('decodes Stripe’s bracket encoding', () => {

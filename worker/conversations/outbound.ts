@@ -5,7 +5,8 @@
  * redelivered webhook or a replayed alarm finds it and never texts the lead twice. Then the
  * compliance gate: opted out, do-not-contact, GHL DND; and for proactive messages (first touch,
  * follow-ups) consent, caps and quiet hours in the recipient's local time. A reply to the lead's
- * own inbound message goes out at once at any hour.
+ * own inbound message goes out at once at any hour. A bot message is suppressed while the
+ * tenant's automation is off (billing), whenever it comes due.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { followUpCapCheck, nextAllowedSendTime, recipientLocale } from '../compliance';
@@ -13,6 +14,7 @@ import { messages } from '../db/schema';
 import type { MessageStatus } from '../db/schema/leads';
 import { newId } from '../lib/ids';
 import { GhlError } from '../providers/ghl/client';
+import { automationAllowed } from '../services/billing/billing';
 import type { ServiceContext } from '../services/context';
 import { ghlSenderFor, recordGhlSend } from '../services/integrations/ghl';
 import type { LeadRow, MessageRow } from '../services/leads/view';
@@ -167,6 +169,8 @@ async function suppressionReason(ctx: ServiceContext, tenant: TenantProfile, lea
   if (lead.deletedAt) return 'lead_deleted';
   if (lead.optedOut && !ALLOWED_WHEN_OPTED_OUT.has(kind)) return 'opted_out';
   if (kind === 'opt_out_confirmation' || kind === 'help') return null;
+  // Billing (§3.9): a bot message deferred (quiet hours, a GHL retry) before the tenant went past due is not sent late.
+  if (kind !== 'agent' && !(await automationAllowed(ctx))) return 'automation_paused';
   if (lead.dnd) return 'crm_dnd';
   if (await onDoNotContactList(ctx, lead.phone)) return 'do_not_contact';
   if (lead.botState !== 'active' && kind !== 'agent' && kind !== 'opt_in_confirmation' && kind !== 'reply') return `bot_${lead.botState}`;

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   payment_required: 402,
   seat_limit_reached: 402,
+  plan_feature_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -109,6 +110,16 @@ export class SeatLimitReached extends ServiceError {
     super('seat_limit_reached', `All ${seatsAllowed} seats of the ${plan} plan are in use (${seatsUsed} used); add seats or upgrade to add a user`, {
       details: { seatsUsed, seatsAllowed, plan },
     });
+  }
+}
+
+/**
+ * The tenant's plan does not include a paid feature it tried to use (a write or an action; reads
+ * of what it already has are never refused). The message names the feature and the plan that has it.
+ */
+export class PlanFeatureRequired extends ServiceError {
+  constructor(message: string, details: { feature: string; plan: string; requiredPlan: string }) {
+    super('plan_feature_required', message, { details });
   }
 }
 

@@ -7,6 +7,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { alerts, leads, users, type AlertStatus } from '../../db/schema';
 import { addBusinessMinutes } from '../../sla/business-time';
+import { planAllows } from '../billing/billing';
 import type { ServiceContext } from '../context';
 import { decideRoute, routableLead } from '../routing/routing';
 import { getTenant } from '../tenants/tenant';
@@ -25,6 +26,7 @@ export function deskFor(ctx: ServiceContext) {
 /** Starts the ladder for a freshly routed alert (no SLA on its rule, or nobody to page → no ladder). */
 export async function startSla(ctx: ServiceContext, alert: AlertRow): Promise<void> {
   if (!alert.slaMinutes || !alert.assignedAgentIds.length) return;
+  if (!(await planAllows(ctx, 'sla_escalation'))) return; // below brokerage: alerts reach their agents, without the ladder
   const desk = deskFor(ctx);
   if (!desk) return;
   const due = await slaDue(ctx, new Date(), alert.slaMinutes);
@@ -47,6 +49,7 @@ async function slaDue(ctx: ServiceContext, from: Date, minutes: number): Promise
 
 /** One rung of the ladder. Returns the next timer, or null when the ladder ends here. */
 export async function escalateAlert(ctx: ServiceContext, alertId: string, fromLevel: number): Promise<{ level: number; due: Date } | null> {
+  if (!(await planAllows(ctx, 'sla_escalation'))) return null; // the plan changed since the timer started: the ladder ends here
   const [alert] = await ctx.db.select().from(alerts).where(and(eq(alerts.tenantId, ctx.tenantId), eq(alerts.id, alertId))).limit(1);
   // Acknowledged, claimed or settled since: the SLA was met. A level already passed: a stale timer.
   if (!alert || !UNACKNOWLEDGED.includes(alert.status) || alert.escalationLevel > fromLevel) return null;

@@ -1,15 +1,16 @@
 /**
  * A tenant's billing as the rest of LeadPulse sees it: the plan and its seats, whether automation
- * may run, and starting a Stripe Checkout. The subscription row is written only by the Stripe
- * webhook (stripe-events.ts); a tenant without one is on the free plan.
+ * may run, which paid features it may use, and the Stripe Checkout and Customer Portal pages.
+ * The subscription row is written only by the Stripe webhook (stripe-events.ts); a tenant without
+ * one is on the free plan.
  */
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import type { Config } from '../../config';
 import { subscriptions, users, type SubscriptionStatus } from '../../db/schema';
-import { Conflict, DependencyUnavailable, SeatLimitReached, ServiceError, ValidationFailed } from '../../lib/errors';
+import { Conflict, DependencyUnavailable, PlanFeatureRequired, SeatLimitReached, ServiceError, ValidationFailed } from '../../lib/errors';
 import type { ServiceContext } from '../context';
-import { asPlan, automationAllowedFor, FREE_SEATS, PLAN_FEATURES, type PaidPlan, type Plan } from './plans';
+import { asPlan, automationAllowedFor, cheapestPlanWith, featurePlanFor, featureRefusal, FREE_SEATS, PLAN_FEATURES, planHas, type PaidPlan, type Plan, type PlanFeature } from './plans';
 
 export interface Billing {
   plan: Plan;
@@ -61,7 +62,8 @@ export async function getBilling(ctx: ServiceContext): Promise<Billing> {
     currentPeriodEnd: e.currentPeriodEnd,
     cancelAtPeriodEnd: e.cancelAtPeriodEnd,
     automation: automationAllowedFor(e.status),
-    features: [...PLAN_FEATURES[e.plan]],
+    // What the gates allow: a canceled subscription shows its plan but the free plan's features.
+    features: [...PLAN_FEATURES[featurePlanFor(e.plan, e.status)]],
   };
 }
 
@@ -76,24 +78,45 @@ export async function assertSeatAvailable(ctx: ServiceContext): Promise<void> {
 }
 
 /**
- * Automation (bot replies and follow-ups, alerts, scoring jobs) is checked on hot paths, so the
- * answer is kept per isolate for AUTOMATION_TTL_MS; a Stripe webhook handled in this isolate
- * forgets it at once, other isolates follow within the TTL.
+ * Automation (bot replies and follow-ups, alerts, scoring jobs) and plan features are checked on
+ * hot paths, so the subscription's plan and status are kept per isolate for STANDING_TTL_MS; a
+ * Stripe webhook handled in this isolate forgets them at once, other isolates follow within the TTL.
  */
-const AUTOMATION_TTL_MS = 30_000;
-const automationCache = new Map<string, { allowed: boolean; until: number }>();
+const STANDING_TTL_MS = 30_000;
+const standingCache = new Map<string, { plan: Plan; status: SubscriptionStatus; until: number }>();
 
-export async function automationAllowed(ctx: ServiceContext): Promise<boolean> {
-  const hit = automationCache.get(ctx.tenantId);
-  if (hit && hit.until > Date.now()) return hit.allowed;
-  const [row] = await ctx.db.select({ status: subscriptions.status }).from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId)).limit(1);
-  const allowed = automationAllowedFor(row?.status ?? 'none');
-  automationCache.set(ctx.tenantId, { allowed, until: Date.now() + AUTOMATION_TTL_MS });
-  return allowed;
+async function standing(ctx: ServiceContext): Promise<{ plan: Plan; status: SubscriptionStatus }> {
+  const hit = standingCache.get(ctx.tenantId);
+  if (hit && hit.until > Date.now()) return hit;
+  const [row] = await ctx.db.select({ plan: subscriptions.plan, status: subscriptions.status }).from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId)).limit(1);
+  const fresh = { plan: asPlan(row?.plan) ?? 'free', status: row?.status ?? 'none', until: Date.now() + STANDING_TTL_MS };
+  standingCache.set(ctx.tenantId, fresh);
+  return fresh;
 }
 
-export function forgetAutomation(tenantId: string): void {
-  automationCache.delete(tenantId);
+export async function automationAllowed(ctx: ServiceContext): Promise<boolean> {
+  return automationAllowedFor((await standing(ctx)).status);
+}
+
+/** Whether the tenant's plan includes the feature: for jobs, which skip a tenant quietly. */
+export async function planAllows(ctx: ServiceContext, feature: PlanFeature): Promise<boolean> {
+  const s = await standing(ctx);
+  return planHas(featurePlanFor(s.plan, s.status), feature);
+}
+
+/**
+ * Refuses a write or action of a paid feature the tenant's plan lacks (402 plan_feature_required).
+ * Never called on reads: a tenant that dropped to free still sees what it made on a paid plan.
+ */
+export async function requirePlanFeature(ctx: ServiceContext, feature: PlanFeature): Promise<void> {
+  const s = await standing(ctx);
+  const plan = featurePlanFor(s.plan, s.status);
+  if (planHas(plan, feature)) return;
+  throw new PlanFeatureRequired(featureRefusal(feature, s, plan), { feature, plan, requiredPlan: cheapestPlanWith(feature) });
+}
+
+export function forgetStanding(tenantId: string): void {
+  standingCache.delete(tenantId);
 }
 
 export function billingNotConfigured(what: string): ServiceError {
@@ -132,10 +155,8 @@ export async function createCheckout(ctx: ServiceContext, input: { plan: PaidPla
   if (e.stripeSubscriptionId && ['active', 'trialing', 'past_due'].includes(e.status)) {
     throw new Conflict('This account already has a subscription; change it from the billing portal', { status: e.status, plan: e.plan });
   }
-  const app = ctx.config.APP_URL.replace(/\/$/, '');
-  let session: Stripe.Checkout.Session;
-  try {
-    session = await stripe.checkout.sessions.create({
+  const session = await callStripe(ctx, 'checkout', () =>
+    stripe.checkout.sessions.create({
       mode: 'subscription',
       line_items: [{ price, quantity: input.seats }],
       client_reference_id: ctx.tenantId,
@@ -143,14 +164,41 @@ export async function createCheckout(ctx: ServiceContext, input: { plan: PaidPla
       // The subscription carries the tenant too: its events can arrive before the session's.
       subscription_data: { metadata: { tenantId: ctx.tenantId, plan: input.plan } },
       ...(e.stripeCustomerId ? { customer: e.stripeCustomerId } : {}),
-      success_url: `${app}/billing?checkout=success`,
-      cancel_url: `${app}/billing?checkout=cancelled`,
-    });
-  } catch (err) {
-    ctx.logger.warn('stripe checkout failed', { error: (err as Error).message });
-    throw new DependencyUnavailable('Stripe', err);
-  }
+      success_url: `${billingPage(ctx)}?checkout=success`,
+      cancel_url: `${billingPage(ctx)}?checkout=cancelled`,
+    }),
+  );
   if (!session.url) throw new DependencyUnavailable('Stripe');
   ctx.logger.info('stripe checkout created', { plan: input.plan, seats: input.seats, sessionId: session.id });
   return { url: session.url };
+}
+
+/**
+ * A Stripe Customer Portal page, where the buyer changes seats or plan, updates the card, reads
+ * invoices or cancels; what they change comes back through the webhook like any other update.
+ */
+export async function createPortal(ctx: ServiceContext): Promise<{ url: string }> {
+  const stripe = stripeClient(ctx.config);
+  const e = await entitlement(ctx);
+  if (!e.stripeCustomerId) {
+    throw new Conflict('This account has no Stripe customer yet (it has never subscribed); choose a plan through checkout first', { plan: e.plan, status: e.status });
+  }
+  const session = await callStripe(ctx, 'billing portal', () => stripe.billingPortal.sessions.create({ customer: e.stripeCustomerId!, return_url: billingPage(ctx) }));
+  ctx.logger.info('stripe billing portal created', { sessionId: session.id });
+  return { url: session.url };
+}
+
+/** Where Stripe sends the buyer back to. */
+function billingPage(ctx: ServiceContext): string {
+  return `${ctx.config.APP_URL.replace(/\/$/, '')}/billing`;
+}
+
+/** Any Stripe failure (down, refused, misconfigured account) is a 503 for our caller; the detail goes to the log. */
+async function callStripe<T>(ctx: ServiceContext, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    ctx.logger.warn(`stripe ${what} failed`, { error: (err as Error).message });
+    throw new DependencyUnavailable('Stripe', err);
+  }
 }

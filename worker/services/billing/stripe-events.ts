@@ -21,7 +21,7 @@ import { BadRequest, DependencyUnavailable } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import type { Transaction } from '../context';
-import { billingNotConfigured, forgetAutomation } from './billing';
+import { billingNotConfigured, forgetStanding } from './billing';
 import { asPlan, type Plan } from './plans';
 
 /** Stripe's default: a signature older than 5 minutes is a replay. */
@@ -120,7 +120,7 @@ export async function handleStripeWebhook(deps: { db: Database; config: Config; 
         .where(eq(webhookDeliveries.id, stored.id));
       return { eventId: event.id, type: event.type, tenantId, duplicate: false, outcome, ...(reason ? { reason } : {}) };
     });
-    if (result.tenantId && result.outcome === 'processed') forgetAutomation(result.tenantId);
+    if (result.tenantId && result.outcome === 'processed') forgetStanding(result.tenantId);
     deps.logger.info('stripe webhook', { ...result });
     return result;
   } catch (err) {

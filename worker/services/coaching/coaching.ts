@@ -1,4 +1,4 @@
-import { automationAllowed } from '../billing/billing';
+import { automationAllowed, planAllows } from '../billing/billing';
 /**
  * Agent coaching (PRODUCT.md §3.6): per agent, metrics from their real conversations compared
  * with the team, rule-based insights and next-best actions, and — when ANTHROPIC_API_KEY is set —
@@ -445,8 +445,8 @@ export async function runTenantCoaching(env: unknown, logger: Logger, tenantId: 
   let costMicroUsdTotal = 0;
   const { ctx, close } = openSystemContext(env, tenantId, logger);
   try {
-    // Billing lapsed: the nightly (possibly paid) analyses stop; reports already made stay readable.
-    if (!(await automationAllowed(ctx))) return { tenantId, periodEnd: periodEnd.toISOString(), analyzed, skipped, claude, costMicroUsd: costMicroUsdTotal, paused: true };
+    // Billing lapsed, or a plan without coaching: the nightly (possibly paid) analyses stop; reports already made stay readable.
+    if (!(await automationAllowed(ctx)) || !(await planAllows(ctx, 'coaching'))) return { tenantId, periodEnd: periodEnd.toISOString(), analyzed, skipped, claude, costMicroUsd: costMicroUsdTotal, paused: true };
     const done = new Set(
       (
         await ctx.db

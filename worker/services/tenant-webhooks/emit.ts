@@ -10,6 +10,7 @@ import type { Config } from '../../config';
 import { outboundDeliveries } from '../../db/schema';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
+import { planAllows } from '../billing/billing';
 import type { Db, ServiceContext, Transaction } from '../context';
 import { hasActiveEndpoint } from './endpoint';
 
@@ -49,7 +50,8 @@ const MAX_DATA_CHARS = 256 * 1024;
 export async function emitTenantEvent(ctx: ServiceContext, event: TenantEvent): Promise<EmitResult> {
   serializableData(event);
   try {
-    if (!(await hasActiveEndpoint(ctx))) return { queued: false };
+    // A plan without outbound webhooks (dropped to free) keeps its endpoint on file but is sent nothing new.
+    if (!(await hasActiveEndpoint(ctx)) || !(await planAllows(ctx, 'tenant_webhooks'))) return { queued: false };
   } catch (error) {
     ctx.logger.warn('tenant webhook endpoint lookup failed; event not queued', { eventType: event.type, error });
     return { queued: false };

@@ -1,9 +1,12 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { alerts, leads, messages, webhookDeliveries } from '../../../db/schema';
+import { roomName } from '../../../conversations/rooms';
+import { alerts, churnAssessments, leads, messages, webhookDeliveries } from '../../../db/schema';
 import { loadConfig } from '../../../config';
 import { ServiceError } from '../../../lib/errors';
-import { stripeClient } from '../../../services/billing/billing';
+import { createPortal, stripeClient } from '../../../services/billing/billing';
+import type { ServiceContext } from '../../../services/context';
 import { env, json, withDb } from '../../../testing/client';
 import { api, memberWithRole, provisionTestTenant, TEST_PASSWORD, type TestTenant } from '../../../testing/factory';
 import { connectGhl, contactId, createTestLead, eventually, ghlEvent, postGhl, sentTo, type GhlTenant } from '../../../testing/ghl';
@@ -20,10 +23,8 @@ async function billing(t: TestTenant, token = t.owner.token) {
 let clock = Math.floor(Date.now() / 1000);
 
 /** Puts the tenant on a subscription in the given state, the way Stripe would. */
-async function subscribe(t: TestTenant, status: string, quantity: number, plan = 'team') {
-  const res = await postStripe(
-    stripeEvent('customer.subscription.updated', subscriptionObject({ tenantId: t.id, id: `sub_${t.id}`, customer: `cus_${t.id}`, status, quantity, plan }), ++clock),
-  );
+async function subscribe(t: TestTenant, status: string, quantity: number, plan = 'team', type = 'customer.subscription.updated') {
+  const res = await postStripe(stripeEvent(type, subscriptionObject({ tenantId: t.id, id: `sub_${t.id}`, customer: `cus_${t.id}`, status, quantity, plan }), ++clock));
   expect(res.status).toBe(200);
   expect((await json(res)).outcome).toBe('processed');
 }
@@ -209,5 +210,141 @@ describe('automation while past due', () => {
     expect((await deliverJob('/jobs/score')).status).toBe(200);
     const [scored] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
     expect(scored!.scoredAt).not.toBeNull();
+  });
+});
+
+describe('a bot message deferred before the tenant went past due', () => {
+  it('is suppressed with the reason when it comes due, not sent late', async () => {
+    const t = await connectGhl(await provisionTestTenant());
+    // The proactive window is half an hour three hours from now (Chicago), so now is quiet.
+    const hour = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const window = String(12 + ((hour + 3) % 8)).padStart(2, '0'); // 12–19 h: inside every state rule, never this hour
+    const patch = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { timezone: 'America/Chicago', settings: { quietHours: { start: `${window}:00`, end: `${window}:30`, stateRules: true } } } });
+    expect(patch.status).toBe(200);
+    const c = contactId('billing-deferred');
+    const lead = await createTestLead(t, { id: c, phone: '+15125550177', state: 'TX', tags: ['sms-consent'] });
+    const deferred = await eventually(
+      () => withDb(async (db) => (await db.select().from(messages).where(and(eq(messages.leadId, lead.id as string), eq(messages.kind, 'first_touch'), eq(messages.status, 'deferred'))))[0]),
+      'the deferred first touch',
+    );
+
+    await subscribe(t, 'past_due', 5);
+    // The room's timer comes due (brought forward: its clock is real) and fires.
+    const room = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(roomName(t.id, lead.id as string)));
+    await runInDurableObject(room, async (r: { alarm(): Promise<void> }, state) => {
+      state.storage.sql.exec(`UPDATE tasks SET due = 0 WHERE kind = 'deliver'`);
+      await r.alarm();
+    });
+    const [row] = await withDb((db) => db.select().from(messages).where(eq(messages.id, deferred.id)));
+    expect(row).toMatchObject({ status: 'suppressed', error: 'automation_paused' });
+    expect(await sentTo(c)).toEqual([]);
+  });
+});
+
+const RULE = { id: 'sellers', name: 'Sellers', when: { kinds: ['sell'] }, pool: {}, strategy: 'least_loaded', slaMinutes: 10 };
+
+/** Every paid write or action, with the feature that gates it (ids need not exist: the plan is checked first). */
+const GATED: Array<{ feature: string; method: string; path: string; body?: unknown; raw?: string; message: RegExp }> = [
+  { feature: 'routing_rules', method: 'PUT', path: '/v1/routing/rules', body: { rules: [RULE] }, message: /^Routing rules are part of the Team plan; this tenant is on Free$/ },
+  { feature: 'scoring_models', method: 'POST', path: '/v1/models/sell/train?label=converted', raw: 'a,converted\n1,1\n', message: /^Trained scoring models are part of the Team plan/ },
+  { feature: 'scoring_models', method: 'POST', path: '/v1/models/sell/versions/1/activate', message: /^Trained scoring models are part of the Team plan/ },
+  { feature: 'tenant_webhooks', method: 'PUT', path: '/v1/integrations/webhook', body: { url: 'https://hooks.example.com/lp', secret: 'a'.repeat(32) }, message: /^Outbound webhooks are part of the Team plan/ },
+  { feature: 'tenant_webhooks', method: 'POST', path: '/v1/integrations/webhook/test', message: /^Outbound webhooks are part of the Team plan/ },
+  { feature: 'experiments', method: 'POST', path: '/v1/experiments', body: { key: 'cadence', name: 'Cadence', lever: 'follow_up_cadence', variants: [] }, message: /^Experiments are part of the Brokerage plan; this tenant is on Free$/ },
+  { feature: 'experiments', method: 'POST', path: '/v1/experiments/exp_1ChHDFAV9aDuq284GjB79b/start', message: /^Experiments are part of the Brokerage plan/ },
+  { feature: 'coaching', method: 'POST', path: '/v1/coaching/agents/usr_1ChHDFAV9aDuq284GjB79b/analyze', body: {}, message: /^Coaching is part of the Brokerage plan; this tenant is on Free$/ },
+];
+
+const REQUIRED: Record<string, string> = { routing_rules: 'team', scoring_models: 'team', tenant_webhooks: 'team', experiments: 'brokerage', coaching: 'brokerage' };
+
+describe('plan features', () => {
+  it('refuses every paid write of a free tenant with 402 plan_feature_required, naming the feature and the plan that has it', async () => {
+    const t = await provisionTestTenant({ plan: 'free' });
+    for (const g of GATED) {
+      const res = await api(g.path, { method: g.method, token: t.owner.token, ip: t.ip, body: g.body, raw: g.raw });
+      expect(res.status, `${g.method} ${g.path}`).toBe(402);
+      const { error } = await json(res);
+      expect(error.code).toBe('plan_feature_required');
+      expect(error.message).toMatch(g.message);
+      expect(error.details).toEqual({ feature: g.feature, plan: 'free', requiredPlan: REQUIRED[g.feature] });
+    }
+    // Reads are never gated: the free tenant sees its (empty) rules, models, experiments and dashboard.
+    for (const path of ['/v1/routing/rules', '/v1/models', '/v1/experiments', '/v1/dashboard', '/v1/churn/summary']) {
+      expect((await api(path, { token: t.owner.token, ip: t.ip })).status, path).toBe(200);
+    }
+    expect((await billing(t)).features).toEqual(['seller_bot', 'alerts', 'dashboard']);
+  });
+
+  it('lifts the gate the moment a signed Stripe webhook upgrades the tenant, and restores it when the subscription ends; the data stays readable', async () => {
+    const t = await provisionTestTenant({ plan: 'free' });
+    const put = () => api('/v1/routing/rules', { method: 'PUT', token: t.owner.token, ip: t.ip, body: { rules: [RULE] } });
+    expect((await put()).status).toBe(402); // the refusal is now cached in this isolate
+
+    await subscribe(t, 'active', 5, 'team');
+    expect((await put()).status).toBe(200);
+    // Team has no experiments: the refusal says which plan does and where the tenant is.
+    const exp = await api('/v1/experiments', { token: t.owner.token, ip: t.ip, body: { key: 'cadence', name: 'Cadence', lever: 'follow_up_cadence', variants: [] } });
+    expect(exp.status).toBe(402);
+    expect((await json(exp)).error).toMatchObject({ message: 'Experiments are part of the Brokerage plan; this tenant is on Team', details: { feature: 'experiments', plan: 'team', requiredPlan: 'brokerage' } });
+
+    // Past due keeps the plan's features (automation is what stops).
+    await subscribe(t, 'past_due', 5, 'team');
+    expect((await put()).status).toBe(200);
+
+    await subscribe(t, 'canceled', 5, 'team', 'customer.subscription.deleted');
+    const refused = await put();
+    expect(refused.status).toBe(402);
+    expect((await json(refused)).error.message).toBe('Routing rules are part of the Team plan; this tenant is on Free (its Team subscription is canceled)');
+    const rules = await api('/v1/routing/rules', { token: t.owner.token, ip: t.ip });
+    expect(rules.status).toBe(200);
+    expect((await json(rules)).rules.map((r: { id: string }) => r.id)).toEqual(['sellers']);
+    expect(await billing(t)).toMatchObject({ plan: 'team', status: 'canceled', features: ['seller_bot', 'alerts', 'dashboard'] });
+  });
+
+  it('the churn job skips a tenant without churn recovery until it upgrades', async () => {
+    const free = await connectGhl(await provisionTestTenant({ plan: 'free' }));
+    const paid = await connectGhl(await provisionTestTenant());
+    await createTestLead(free, { id: contactId('churn-free') });
+    await createTestLead(paid, { id: contactId('churn-paid') });
+    const assessed = (t: TestTenant) => withDb((db) => db.select().from(churnAssessments).where(eq(churnAssessments.tenantId, t.id)));
+
+    expect((await deliverJob('/jobs/churn')).status).toBe(200);
+    expect(await assessed(free)).toEqual([]);
+    expect((await assessed(paid)).length).toBeGreaterThan(0);
+
+    await subscribe(free, 'active', 5, 'team');
+    expect((await deliverJob('/jobs/churn')).status).toBe(200);
+    expect((await assessed(free)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /v1/billing/portal', () => {
+  it('opens the Stripe Customer Portal (the stand-in, through the SDK) for owners and admins of a subscribed tenant', async () => {
+    const t = await provisionTestTenant({ plan: 'free' });
+    const admin = await memberWithRole(t, 'admin');
+    // Never subscribed: there is no Stripe customer to open a portal for.
+    const none = await api('/v1/billing/portal', { method: 'POST', token: t.owner.token, ip: t.ip });
+    expect(none.status).toBe(409);
+    expect((await json(none)).error.message).toMatch(/no Stripe customer yet/);
+
+    await subscribe(t, 'active', 5);
+    for (const token of [t.owner.token, admin.token]) {
+      const res = await api('/v1/billing/portal', { method: 'POST', token, ip: t.ip });
+      expect(res.status).toBe(200);
+      const { url } = await json(res);
+      expect(url).toMatch(new RegExp(`^${env.STRIPE_API_BASE_URL}/portal/bps_`));
+      const { sessions } = (await (await fetch(`${env.STRIPE_API_BASE_URL}/_standin/portal_sessions`)).json()) as { sessions: Array<Record<string, unknown>> };
+      expect(sessions.find((s) => s.url === url)).toMatchObject({ customer: `cus_${t.id}`, return_url: `${loadConfig(env).APP_URL.replace(/\/$/, '')}/billing` });
+    }
+    for (const role of ['manager', 'agent', 'viewer'] as const) {
+      const m = await memberWithRole(t, role);
+      expect((await api('/v1/billing/portal', { method: 'POST', token: m.token, ip: t.ip })).status, role).toBe(403);
+    }
+    expect((await api('/v1/billing/portal', { method: 'POST', ip: t.ip })).status).toBe(401);
+  });
+
+  it('says billing is not configured when there is no Stripe key', async () => {
+    const ctx = { tenantId: 'tnt_none', config: { ...loadConfig(env), STRIPE_SECRET_KEY: undefined } } as unknown as ServiceContext;
+    await expect(createPortal(ctx)).rejects.toMatchObject({ code: 'billing_not_configured', status: 503, message: expect.stringMatching(/STRIPE_SECRET_KEY/) });
   });
 });

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { EXPERIMENT_LEVERS, EXPERIMENT_STATUSES } from '../../../db/schema';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { requiresPlanFeature } from '../../../middleware/plan';
 import {
   createExperiment,
   experimentResults,
@@ -125,6 +127,7 @@ const create = defineRoute('tenant:write', {
   path: '/experiments',
   tags: ['Experiments'],
   summary: 'Create an experiment (draft) on a lever, with weighted variants; the first variant is the control',
+  middleware: [requiresPlanFeature('experiments')],
   request: { body: jsonBody(CreateBody) },
   responses: { 201: json(one, 'The experiment, as a draft'), ...commonErrors, ...conflict },
 });
@@ -146,16 +149,17 @@ const get = defineRoute('tenant:read', {
   responses: { 200: json(z.object({ experiment: ExperimentSchema, report: ReportSchema }), 'Experiment and report'), ...commonErrors, ...notFound },
 });
 
-const transition = (verb: 'start' | 'stop', summary: string) =>
+const transition = (verb: 'start' | 'stop', summary: string, middleware: MiddlewareHandler[] = []) =>
   defineRoute('tenant:write', {
     method: 'post',
     path: `/experiments/{id}/${verb}`,
+    middleware,
     tags: ['Experiments'],
     summary,
     request: { params: IdParam('exp') },
     responses: { 200: json(one, 'The experiment after the transition'), ...commonErrors, ...notFound, ...conflict },
   });
-const start = transition('start', 'Start a draft (one running experiment per lever)');
+const start = transition('start', 'Start a draft (one running experiment per lever)', [requiresPlanFeature('experiments')]);
 const stop = transition('stop', 'Stop a running experiment (its results stay; late conversions of exposed units still count)');
 
 const expose = defineRoute('leads:write', {

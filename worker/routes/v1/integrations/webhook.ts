@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { OUTBOUND_STATUSES } from '../../../db/schema';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { requiresPlanFeature } from '../../../middleware/plan';
 import { configureWebhookEndpoint, getWebhookEndpoint, removeWebhookEndpoint, WEBHOOK_SECRET_LENGTH, WEBHOOK_URL_MAX, webhookUrlProblem } from '../../../services/tenant-webhooks/endpoint';
 import { sendTestWebhook } from '../../../services/tenant-webhooks/ping';
 import { commonErrors, conflict, json, jsonBody, notFound, serialize } from '../schemas';
@@ -61,6 +62,7 @@ const put = defineRoute('integrations:write', {
   path: '/integrations/webhook',
   tags: ['Integrations'],
   summary: "Set the tenant's outbound webhook (signed deliveries of alerts and other events)",
+  middleware: [requiresPlanFeature('tenant_webhooks')],
   request: { body: jsonBody(Body) },
   responses: { 200: json(EndpointSchema, 'The endpoint (never its secret)'), ...commonErrors },
 });
@@ -87,6 +89,7 @@ const test = defineRoute('integrations:write', {
   path: '/integrations/webhook/test',
   tags: ['Integrations'],
   summary: 'Send a signed `webhook.test` event to the endpoint (through the same queue and retries)',
+  middleware: [requiresPlanFeature('tenant_webhooks')],
   responses: { 202: json(z.object({ deliveryId: z.string() }), 'Queued; its outcome shows in recentDeliveries'), ...commonErrors, ...notFound, ...conflict },
 });
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { requiresPlanFeature } from '../../../middleware/plan';
 import { activateVersion } from '../../../services/models/versions';
 import { commonErrors, json, notFound, serialize } from '../schemas';
 import { KindParam, VersionSchema } from './schemas';
@@ -9,6 +10,7 @@ const route = defineRoute('models:write', {
   path: '/models/{kind}/versions/{version}/activate',
   tags: ['Models'],
   summary: 'Make a stored version the active one (manual rollback); audited',
+  middleware: [requiresPlanFeature('scoring_models')],
   request: {
     params: KindParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000).openapi({ param: { name: 'version', in: 'path' }, example: 1 }) }),
   },

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { HonoEnv } from '../../../env';
 import { BadRequest, fieldIssues, ServiceError, ValidationFailed } from '../../../lib/errors';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { requirePlanFeature } from '../../../services/billing/billing';
 import { enqueueCsvTraining, MAX_CSV_BYTES, MAX_RUNNING_TRAININGS, trainFromCsv } from '../../../services/models/trainings';
 import { commonErrors, ErrorSchema, json } from '../schemas';
 import { BadRowSchema, KindParam, MetricsSchema } from './schemas';
@@ -100,6 +101,7 @@ async function csvBody(c: Context<HonoEnv>): Promise<string> {
 }
 
 export const trainModelRoute = newRouter().openapi(route, async (c) => {
+  await requirePlanFeature(serviceContext(c), 'scoring_models'); // before the CSV is read (a route middleware beside bodyLimit types the handler's env as never)
   const { kind } = c.req.valid('param');
   const { label, exclude, wait } = c.req.valid('query');
   const input = { kind, label, exclude, csv: await csvBody(c) };

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ROUTABLE_KINDS, RoutingRulesSchema } from '../../../intelligence/routing/rules';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { requiresPlanFeature } from '../../../middleware/plan';
 import { getRoutingRules, previewRoute, putRoutingRules } from '../../../services/routing/routing';
 import { commonErrors, json, jsonBody } from '../schemas';
 
@@ -23,6 +24,7 @@ const put = defineRoute('routing:write', {
   path: '/routing/rules',
   tags: ['Routing'],
   summary: 'Replace the routing rules',
+  middleware: [requiresPlanFeature('routing_rules')],
   request: { body: jsonBody(z.object({ rules: Rules })) },
   responses: { 200: json(z.object({ rules: Rules }), 'Saved'), ...commonErrors },
 });
