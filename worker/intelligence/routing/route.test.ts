@@ -44,6 +44,22 @@ describe('routeAlert', () => {
     expect(route({ kind: 'refinance' }, team).agentIds).toEqual(['i1', 'i2', 's1']);
   });
 
+  it("lets a routing experiment's variant replace the matched rule's strategy, and says so", () => {
+    const team = [agent('i1', { skills: ['investor'], open: 3 }), agent('i2', { skills: ['investor'], open: 1 })];
+    const experiment = { experimentKey: 'rr-vs-load', variant: 'b', strategy: 'least_loaded' } as const;
+    const d = routeAlert({ alert: { kind: 'invest' }, rules, agents: team, cursors: { investors: 1 }, now, timeZone: 'America/Chicago', experiment });
+    // Round robin's turn 2 and least loaded both pick i2 here; the flipped load below tells them apart.
+    expect(d).toMatchObject({ ruleId: 'investors', strategy: 'least_loaded', agentIds: ['i2'], cursor: undefined });
+    expect(d.why[1]).toBe('experiment rr-vs-load: variant b → least_loaded (instead of round_robin)');
+    const busier = [agent('i1', { skills: ['investor'], open: 1 }), agent('i2', { skills: ['investor'], open: 3 })];
+    expect(routeAlert({ alert: { kind: 'invest' }, rules, agents: busier, cursors: { investors: 1 }, now, timeZone: 'America/Chicago', experiment }).agentIds).toEqual(['i1']);
+    expect(route({ kind: 'invest' }, busier, { investors: 1 }).agentIds).toEqual(['i2']);
+    // A variant that keeps the rule's strategy is still named in the why-log.
+    const same = routeAlert({ alert: { kind: 'invest' }, rules, agents: busier, now, timeZone: 'America/Chicago', experiment: { ...experiment, variant: 'a', strategy: 'round_robin' } });
+    expect(same.why[1]).toBe('experiment rr-vs-load: variant a → round_robin');
+    expect(same.cursor).toEqual({ ruleId: 'investors', next: 1 });
+  });
+
   it('falls back to the default rule when nothing matches', () => {
     const d = route({ kind: 'buy', postalCode: '10001' }, [agent('a', { open: 3 }), agent('b', { open: 1 })]);
     expect(d.ruleId).toBe('default');

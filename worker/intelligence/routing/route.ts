@@ -6,6 +6,8 @@
 import { DEFAULT_RULE, type RoutingRule } from './rules';
 
 export interface RoutableAlert {
+  /** The lead the alert is about: the unit a routing_strategy experiment assigns. */
+  leadId?: string | null;
   kind: string;
   probability?: number | null;
   temperature?: 'hot' | 'warm' | 'cold' | null;
@@ -27,6 +29,13 @@ export interface AgentState {
   workingHours?: Record<string, Array<[string, string]>> | null;
 }
 
+/** The lead's routing_strategy experiment variant: its strategy replaces the matched rule's. */
+export interface StrategyOverride {
+  experimentKey: string;
+  variant: string;
+  strategy: RoutingRule['strategy'];
+}
+
 export interface RoutingDecision {
   ruleId: string;
   strategy: RoutingRule['strategy'];
@@ -46,6 +55,11 @@ export function matchesRule(rule: RoutingRule, alert: RoutableAlert): boolean {
   if (w.temperatures?.length && !(alert.temperature && w.temperatures.includes(alert.temperature))) return false;
   if (w.minProbability !== undefined && !((alert.probability ?? 0) >= w.minProbability)) return false;
   return true;
+}
+
+/** The first rule that matches decides; none → the default rule. */
+export function ruleFor(rules: RoutingRule[], alert: RoutableAlert): RoutingRule {
+  return rules.find((r) => matchesRule(r, alert)) ?? DEFAULT_RULE;
 }
 
 // Building an Intl formatter costs more than a whole decision; one per time zone, reused.
@@ -83,11 +97,15 @@ export function routeAlert(input: {
   cursors?: Record<string, number>;
   now: Date;
   timeZone: string;
+  /** The lead's routing_strategy variant, when an experiment runs. */
+  experiment?: StrategyOverride | null;
 }): RoutingDecision {
-  const { alert, agents, now, timeZone } = input;
-  const rule = input.rules.find((r) => matchesRule(r, alert)) ?? DEFAULT_RULE;
+  const { alert, agents, now, timeZone, experiment } = input;
+  const rule = ruleFor(input.rules, alert);
   const why: string[] = [rule === DEFAULT_RULE ? 'no rule matched → default: everyone, least loaded' : `rule "${rule.name}" matched (${describeWhen(rule)})`];
-  const decide = (agentIds: string[], cursor?: RoutingDecision['cursor']): RoutingDecision => ({ ruleId: rule.id, strategy: rule.strategy, agentIds, slaMinutes: rule.slaMinutes, why, cursor });
+  const strategy = experiment?.strategy ?? rule.strategy;
+  if (experiment) why.push(`experiment ${experiment.experimentKey}: variant ${experiment.variant} → ${strategy}${strategy === rule.strategy ? '' : ` (instead of ${rule.strategy})`}`);
+  const decide = (agentIds: string[], cursor?: RoutingDecision['cursor']): RoutingDecision => ({ ruleId: rule.id, strategy, agentIds, slaMinutes: rule.slaMinutes, why, cursor });
 
   let pool = rule.pool.agentIds?.length ? agents.filter((a) => rule.pool.agentIds!.includes(a.id)) : agents;
   why.push(rule.pool.agentIds?.length ? `pool: ${pool.length} named agents` : `pool: all ${pool.length} agents`);
@@ -122,7 +140,7 @@ export function routeAlert(input: {
   }
 
   const byId = [...pool].sort((a, b) => a.id.localeCompare(b.id));
-  switch (rule.strategy) {
+  switch (strategy) {
     case 'broadcast':
       why.push(`broadcast to ${byId.length}: first to claim wins`);
       return decide(byId.map((a) => a.id));

@@ -14,6 +14,7 @@ import { announceAlert } from './delivery';
 import { startSla, stopSla } from './escalation';
 import { alertView } from './view';
 import { automationAllowed } from '../billing/billing';
+import { alertConverted } from '../experiments/levers';
 import { openSystemContext } from '../clients';
 import type { Database } from '../../db/client';
 import type { Logger } from '../../lib/logger';
@@ -169,6 +170,8 @@ export async function recordAlertOutcome(ctx: ServiceContext, id: string, conver
     .set(converted ? { status: 'converted', converted: true, convertedAt: sql`now()`, updatedAt: sql`now()` } : { status: 'dismissed', converted: false, dismissedAt: sql`coalesce(${alerts.dismissedAt}, now())`, updatedAt: sql`now()` })
     .where(eq(alerts.id, a.id))
     .returning();
+  // A routing experiment's goal: the lead this alert routed was won.
+  if (converted) await alertConverted(ctx, a.leadId);
   return afterTransition(ctx, row!);
 }
 

@@ -22,6 +22,8 @@ export type Variant = ExperimentRow['variants'][number];
 
 /** The conversion event the conversation engine records when a lead becomes qualified. */
 export const LEAD_QUALIFIED = 'lead_qualified';
+/** The conversion event recorded when an alert's outcome is "converted" (a routing experiment's natural goal). */
+export const ALERT_CONVERTED = 'alert_converted';
 
 const EXPOSED_TTL_SECONDS = 600;
 
@@ -96,8 +98,18 @@ export async function stopExperiment(ctx: ServiceContext, id: string): Promise<E
 
 export interface Exposure {
   experimentId: string;
+  experimentKey: string;
   variant: string;
   config: Record<string, unknown>;
+}
+
+async function recordedVariant(ctx: ServiceContext, experimentId: string, unit: string): Promise<string | null> {
+  const [first] = await ctx.db
+    .select({ variant: experimentExposures.variant })
+    .from(experimentExposures)
+    .where(and(eq(experimentExposures.experimentId, experimentId), eq(experimentExposures.unit, unit)))
+    .limit(1);
+  return first?.variant ?? null;
 }
 
 /**
@@ -116,19 +128,15 @@ async function exposeTo(ctx: ServiceContext, exp: ExperimentRow, unit: string): 
       .values({ tenantId: ctx.tenantId, experimentId: exp.id, unit, variant: assigned.key })
       .onConflictDoNothing()
       .returning({ variant: experimentExposures.variant });
-    if (inserted) variant = inserted.variant;
-    else {
-      const [first] = await ctx.db
-        .select({ variant: experimentExposures.variant })
-        .from(experimentExposures)
-        .where(and(eq(experimentExposures.experimentId, exp.id), eq(experimentExposures.unit, unit)))
-        .limit(1);
-      variant = first?.variant ?? assigned.key;
-    }
+    variant = inserted ? inserted.variant : ((await recordedVariant(ctx, exp.id, unit)) ?? assigned.key);
     await ctx.redis.set(key, variant, { ex: EXPOSED_TTL_SECONDS }).catch((err: Error) => ctx.logger.warn('experiment exposure not cached', { experimentId: exp.id, error: err.message }));
   }
-  const chosen = exp.variants.find((v) => v.key === variant) ?? assigned;
-  return { experimentId: exp.id, variant: chosen.key, config: chosen.config };
+  return exposureIn(exp, variant, assigned);
+}
+
+function exposureIn(exp: ExperimentRow, variant: string, fallback: Variant): Exposure {
+  const chosen = exp.variants.find((v) => v.key === variant) ?? fallback;
+  return { experimentId: exp.id, experimentKey: exp.key, variant: chosen.key, config: chosen.config };
 }
 
 /** By key, for product code: null when no such experiment is running (the caller uses its default). */
@@ -143,14 +151,34 @@ export async function exposeUnit(ctx: ServiceContext, experimentKey: string, uni
   return { variant, config };
 }
 
-/** The running experiment on a lever, if any, and the unit's variant in it. */
-export async function exposeUnitOnLever(ctx: ServiceContext, lever: Lever, unit: string): Promise<Exposure | null> {
+async function runningOnLever(ctx: ServiceContext, lever: Lever): Promise<ExperimentRow | undefined> {
   const [exp] = await ctx.db
     .select()
     .from(experiments)
     .where(and(eq(experiments.tenantId, ctx.tenantId), eq(experiments.lever, lever), eq(experiments.status, 'running')))
     .limit(1);
+  return exp;
+}
+
+/** The running experiment on a lever, if any, and the unit's variant in it. */
+export async function exposeUnitOnLever(ctx: ServiceContext, lever: Lever, unit: string): Promise<Exposure | null> {
+  const exp = await runningOnLever(ctx, lever);
   return exp ? exposeTo(ctx, exp, unit) : null;
+}
+
+/**
+ * The unit's variant in the running experiment on a lever without recording anything: its
+ * recorded variant when it was exposed before, else (with `orAssigned`) the one it would get, else
+ * null. For what-ifs (the routing preview) and for treatments that enrol a unit at one moment only
+ * (a script is chosen with the first bot message, not midway through a conversation).
+ */
+export async function peekUnitOnLever(ctx: ServiceContext, lever: Lever, unit: string, opts: { orAssigned: boolean }): Promise<Exposure | null> {
+  const exp = await runningOnLever(ctx, lever);
+  if (!exp) return null;
+  const recorded = await recordedVariant(ctx, exp.id, unit);
+  if (recorded === null && !opts.orAssigned) return null;
+  const assigned = variantFor(exp.variants, await bucketOf(exp.key, unit));
+  return exposureIn(exp, recorded ?? assigned.key, assigned);
 }
 
 /** By id, for the API (an outside system logging its own exposures). */

@@ -1,13 +1,15 @@
 /**
  * Routing rules as tenant settings, and the decision with its why-log for a given alert. The
- * preview never moves the round-robin cursor; routing a real alert (the alert path) does.
+ * preview never moves the round-robin cursor nor records an experiment exposure; routing a real
+ * alert (the alert path) does both.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, notInArray } from 'drizzle-orm';
 import { leads, users } from '../../db/schema';
 import { ValidationFailed } from '../../lib/errors';
-import { routeAlert, type AgentState, type RoutableAlert } from '../../intelligence/routing/route';
+import { routeAlert, ruleFor, type AgentState, type RoutableAlert } from '../../intelligence/routing/route';
 import type { RoutingRule } from '../../intelligence/routing/rules';
 import { audit, withTransaction, type ServiceContext } from '../context';
+import { routingStrategyFor } from '../experiments/levers';
 import { getTenant, updateTenant } from '../tenants/tenant';
 
 export async function getRoutingRules(ctx: ServiceContext): Promise<RoutingRule[]> {
@@ -34,25 +36,26 @@ export async function putRoutingRules(ctx: ServiceContext, rules: RoutingRule[])
 
 /** Agents with their live load: open (not closed/lost) leads assigned to them. */
 export async function agentStates(ctx: ServiceContext): Promise<AgentState[]> {
-  const rows = await ctx.db
-    .select({
-      id: users.id,
-      name: users.name,
-      territories: users.territories,
-      skills: users.skills,
-      capacity: users.capacity,
-      paused: users.paused,
-      workingHours: users.workingHours,
-      open: sql<number>`(select count(*)::int from ${leads} l where l.tenant_id = ${users.tenantId} and l.assigned_agent_id = ${users.id} and l.stage not in ('closed','lost') and l.deleted_at is null)`,
-    })
-    .from(users)
-    .where(and(eq(users.tenantId, ctx.tenantId), eq(users.role, 'agent'), isNull(users.deletedAt)));
-  return rows;
+  // The load is its own grouped query: a correlated subquery written with ${users.id} inside sql``
+  // renders the column unqualified, which binds to the inner leads table and counted 0 for everyone.
+  const [rows, loads] = await Promise.all([
+    ctx.db
+      .select({ id: users.id, name: users.name, territories: users.territories, skills: users.skills, capacity: users.capacity, paused: users.paused, workingHours: users.workingHours })
+      .from(users)
+      .where(and(eq(users.tenantId, ctx.tenantId), eq(users.role, 'agent'), isNull(users.deletedAt))),
+    ctx.db
+      .select({ agentId: leads.assignedAgentId, open: count() })
+      .from(leads)
+      .where(and(eq(leads.tenantId, ctx.tenantId), isNotNull(leads.assignedAgentId), notInArray(leads.stage, ['closed', 'lost']), isNull(leads.deletedAt)))
+      .groupBy(leads.assignedAgentId),
+  ]);
+  const open = new Map(loads.map((l) => [l.agentId, Number(l.open)]));
+  return rows.map((r) => ({ ...r, open: open.get(r.id) ?? 0 }));
 }
 
-/** What routing reads from a lead: its temperature and where the property is. */
-export function routableLead(lead: { temperature: 'hot' | 'warm' | 'cold' | null; postalCode: string | null; city: string | null; state: string | null } | undefined) {
-  return { temperature: lead?.temperature ?? null, postalCode: lead?.postalCode ?? null, city: lead?.city ?? null, state: lead?.state ?? null };
+/** What routing reads from a lead: who it is (for a routing experiment), its temperature and where the property is. */
+export function routableLead(lead: { id: string; temperature: 'hot' | 'warm' | 'cold' | null; postalCode: string | null; city: string | null; state: string | null } | undefined) {
+  return { leadId: lead?.id ?? null, temperature: lead?.temperature ?? null, postalCode: lead?.postalCode ?? null, city: lead?.city ?? null, state: lead?.state ?? null };
 }
 
 export const cursorKey = (tenantId: string, ruleId: string) => `lp:rr:${tenantId}:${ruleId}`;
@@ -62,14 +65,26 @@ export const cursorKey = (tenantId: string, ruleId: string) => `lp:rr:${tenantId
  * `advance` claims round-robin turns atomically (INCR), so concurrent alerts never share a
  * position; `peek` reads the cursors without moving them (previews). Redis down: round robin
  * starts from the first agent and the decision still stands.
+ *
+ * With a running routing_strategy experiment, the lead's variant picks the strategy of whichever
+ * rule matches (the why-log says so). `advance` exposes the lead — once: the SLA ladder's second
+ * decision for the same alert and any later alert reuse the lead's sticky exposure; `peek` writes
+ * nothing, neither a cursor nor an exposure.
  */
 export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cursorMode: 'advance' | 'peek', exclude: readonly string[] = []) {
-  const [tenant, everyone] = await Promise.all([getTenant(ctx), agentStates(ctx)]);
+  const [tenant, everyone, experiment] = await Promise.all([
+    getTenant(ctx),
+    agentStates(ctx),
+    alert.leadId ? routingStrategyFor(ctx, alert.leadId, { record: cursorMode === 'advance' }) : null,
+  ]);
   const rules = tenant.settings.routing.rules;
   // The SLA ladder's "next agent" is the same decision without the people who let it lapse.
   const agents = exclude.length ? everyone.filter((a) => !exclude.includes(a.id)) : everyone;
   const cursors: Record<string, number> = {};
   const ids = rules.filter((r) => r.strategy === 'round_robin').map((r) => r.id);
+  // A round-robin variant turns the matched rule's own cursor, even when the rule is not round robin.
+  const matched = ruleFor(rules, alert);
+  if (experiment?.strategy === 'round_robin' && !ids.includes(matched.id)) ids.push(matched.id);
   try {
     if (cursorMode === 'advance') for (const id of ids) cursors[id] = Number(await ctx.redis.incr(cursorKey(ctx.tenantId, id))) - 1;
     else if (ids.length) {
@@ -80,7 +95,7 @@ export async function decideRoute(ctx: ServiceContext, alert: RoutableAlert, cur
     for (const id of ids) cursors[id] ??= 0;
   }
   const started = performance.now();
-  const decision = routeAlert({ alert, rules, agents, cursors, now: new Date(), timeZone: tenant.timezone });
+  const decision = routeAlert({ alert, rules, agents, cursors, now: new Date(), timeZone: tenant.timezone, experiment });
   return { decision, agents, decisionMs: Math.round((performance.now() - started) * 1000) / 1000 };
 }
 
