@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { roomName } from '../../../conversations/rooms';
 import { alerts, churnAssessments, leads, messages, webhookDeliveries } from '../../../db/schema';
+import type { AlertDesk } from '../../../sla/desk';
 import { loadConfig } from '../../../config';
 import { ServiceError } from '../../../lib/errors';
 import { createPortal, stripeClient } from '../../../services/billing/billing';
@@ -31,6 +32,17 @@ async function subscribe(t: TestTenant, status: string, quantity: number, plan =
 
 const addUser = (t: TestTenant, label: string) =>
   api('/v1/users', { token: t.owner.token, ip: t.ip, body: { email: `${label}-${crypto.randomUUID().slice(0, 6)}@${t.slug}.test`, name: `${label} person`, role: 'agent', password: TEST_PASSWORD } });
+
+/** Strong seller signals: valuation requests are scored at once and raise a sell alert (automation allowing). */
+async function postSellerSignals(t: TestTenant, externalId: string) {
+  const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+  const events = [
+    ...[0, 1].map((i) => ({ id: `val-${i}`, externalId, type: 'home_valuation_requested', occurredAt: ago(i + 0.2) })),
+    ...Array.from({ length: 12 }, (_, i) => ({ id: `view-${i}`, externalId, type: 'listing_viewed', occurredAt: ago((i % 6) + 0.1) })),
+    { id: 'facts', externalId, type: 'property_facts', properties: { purchaseDate: '2010-01-01', estimateCents: 600_000_00, mortgageBalanceCents: 100_000_00 }, occurredAt: ago(1) },
+  ];
+  expect((await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } })).status).toBe(202);
+}
 
 /** Waits until the delivery has been handled (the bot's reply, if any, is out by then). */
 async function inbound(t: GhlTenant, contact: string, body: string) {
@@ -191,13 +203,7 @@ describe('automation while past due', () => {
   it('stores a past-due tenant’s events but neither scores them nor raises alerts, until it pays', async () => {
     const t = await provisionTestTenant();
     await subscribe(t, 'past_due', 5);
-    const day = 86_400_000;
-    // Strong seller signals: valuation requests would be scored at once and raise a sell alert.
-    const events = [
-      ...[0, 1].map((i) => ({ id: `val-${i}`, externalId: 'paused-seller', type: 'home_valuation_requested', occurredAt: new Date(Date.now() - (i + 0.2) * day).toISOString() })),
-      ...Array.from({ length: 12 }, (_, i) => ({ id: `view-${i}`, externalId: 'paused-seller', type: 'listing_viewed', occurredAt: new Date(Date.now() - ((i % 6) + 0.1) * day).toISOString() })),
-    ];
-    expect((await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } })).status).toBe(202);
+    await postSellerSignals(t, 'paused-seller');
     const lead = await eventually(async () => (await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, 'paused-seller')))))[0], 'the lead');
     expect((await deliverJob('/jobs/score')).status).toBe(200);
     const [after] = await withDb((db) => db.select().from(leads).where(eq(leads.id, lead.id)));
@@ -315,6 +321,44 @@ describe('plan features', () => {
     await subscribe(free, 'active', 5, 'team');
     expect((await deliverJob('/jobs/churn')).status).toBe(200);
     expect((await assessed(free)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the SLA ladder by plan', () => {
+  const desk = (t: TestTenant) => env.ALERT_DESK.get(env.ALERT_DESK.idFromName(t.id));
+  async function routedAlert(t: TestTenant, externalId: string) {
+    // Business hours all week, so an SLA clock runs whenever the test does.
+    const patched = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { businessHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } } } });
+    expect(patched.status).toBe(200);
+    await memberWithRole(t, 'agent');
+    await memberWithRole(t, 'agent');
+    await postSellerSignals(t, externalId);
+    return eventually(async () => {
+      const [lead] = await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, externalId))));
+      const [alert] = lead ? await withDb((db) => db.select().from(alerts).where(eq(alerts.leadId, lead.id))) : [];
+      return alert?.routing ? alert : undefined;
+    }, 'a routed alert');
+  }
+
+  it('a free tenant’s alert reaches its agent without a ladder; a brokerage one that lapses stops escalating', async () => {
+    const free = await provisionTestTenant({ plan: 'free' });
+    const freeAlert = await routedAlert(free, 'sla-free');
+    expect(freeAlert.assignedAgentIds).toHaveLength(1);
+
+    const paid = await provisionTestTenant();
+    const paidAlert = await routedAlert(paid, 'sla-paid');
+    await eventually(async () => (await desk(paid).pending()).length > 0, 'the brokerage tenant’s SLA timer');
+    // The free tenant's alert was raised first: its timer would be there by now.
+    expect(await desk(free).pending()).toEqual([]);
+
+    await subscribe(paid, 'canceled', 5, 'brokerage', 'customer.subscription.deleted');
+    await runInDurableObject(desk(paid), async (instance: AlertDesk, state) => {
+      state.storage.sql.exec(`UPDATE timers SET due = 0`);
+      await instance.alarm();
+    });
+    const [after] = await withDb((db) => db.select().from(alerts).where(eq(alerts.id, paidAlert.id)));
+    expect(after).toMatchObject({ escalationLevel: 0, assignedAgentIds: paidAlert.assignedAgentIds });
+    expect(await desk(paid).pending()).toEqual([]);
   });
 });
 
