@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { migrateDatabase } from '../../scripts/db-migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { localNeonPool } from './neon-node';
+import { createScratchDatabase } from './scratch';
 import { startNeonWsBridge, type NeonWsBridge } from './ws-bridge';
 
 /**
@@ -134,6 +135,32 @@ describe.skipIf(!process.env.DATABASE_URL)('real PostgreSQL behind the bridge (D
       expect(rows[0].v).toMatch(/^PostgreSQL/);
       expect(rows[0].v).not.toContain('PGlite');
     } finally {
+      await pool.end();
+      await bridge.close();
+    }
+  });
+
+  it('gives each run its own scratch database, drops it after, and clears ones left by runs that died a day ago', async () => {
+    const u = new URL(process.env.DATABASE_URL!);
+    const bridge = await startNeonWsBridge({ allowedTargets: [`${u.hostname}:${u.port || 5432}`] });
+    const pool = localNeonPool(process.env.DATABASE_URL!, bridge.wsProxy, 1);
+    const dayAgo = Date.now() - 25 * 3_600_000;
+    const stale = `leadpulse_bench_${dayAgo}_4242`;
+    const recent = `leadpulse_bench_${Date.now() - 60_000}_4243`;
+    const names = async () => (await pool.query(`select datname from pg_database where datname like 'leadpulse\\_%'`)).rows.map((r: { datname: string }) => r.datname);
+    try {
+      await pool.query(`create database ${stale}`);
+      await pool.query(`create database ${recent}`);
+      const scratch = await createScratchDatabase(process.env.DATABASE_URL!, 'probe');
+      const own = new URL(scratch.url).pathname.slice(1);
+      expect(await names()).toEqual(expect.arrayContaining([own, recent]));
+      expect(await names()).not.toContain(stale);
+      await scratch.drop();
+      expect(await names()).not.toContain(own);
+      // A run still going (a minute old) keeps its database.
+      expect(await names()).toContain(recent);
+    } finally {
+      for (const name of [stale, recent]) await pool.query(`drop database if exists ${name} with (force)`);
       await pool.end();
       await bridge.close();
     }

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ghlEvent, signedGhlDelivery } from '../../local/ghl/sign';
 import { localNeonPool } from '../../local/postgres/neon-node';
 import { createScratchDatabase } from '../../local/postgres/scratch';
-import { freePort } from '../helpers/ports';
+import { runNpmStart, startEnv, startPorts, stopNpmStart as stop, type RunningStart } from '../helpers/npm-start';
 
 /**
  * `npm start` as a new user runs it: the whole stack comes up, reports ready, serves the web
@@ -15,27 +14,20 @@ import { freePort } from '../helpers/ports';
  */
 const embedded = !process.env.DATABASE_URL;
 
-interface Running {
-  child: ChildProcess;
-  output: string[];
-}
-
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lp-start-'));
   let ports: Record<string, number>;
   let env: NodeJS.ProcessEnv;
   let dropDatabase: (() => Promise<void>) | undefined;
-  let running: Running | undefined;
+  let running: RunningStart | undefined;
 
   beforeAll(async () => {
-    ports = { PORT: await freePort(), LOCAL_PG_PORT: await freePort(), LOCAL_PG_BRIDGE_PORT: await freePort(), LOCAL_REDIS_PORT: await freePort(), LOCAL_QSTASH_PORT: await freePort(), LOCAL_GHL_PORT: await freePort(), LOCAL_WEBHOOK_SINK_PORT: await freePort() };
-    env = {
-      ...process.env,
-      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    ports = await startPorts();
+    env = startEnv(ports, process.env, {
       LEADPULSE_DATA_DIR: dataDir,
       // One virtual minute per real second: the every-minute heartbeat fires about once a second.
       QSTASH_TIME_SCALE: '60',
-    };
+    });
     if (!embedded) {
       const scratch = await createScratchDatabase(process.env.DATABASE_URL!, 'e2e');
       env.DATABASE_URL = scratch.url;
@@ -49,10 +41,15 @@ describe('npm start', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // A failed step shows what the stack logged, which is where an on-call engineer would look first.
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail' && running) console.error(`npm start's last output:\n${running.output.slice(-120).join('\n')}`);
+  });
+
   const base = () => `http://127.0.0.1:${ports.PORT}`;
 
   it('comes up ready, printing the URL', async () => {
-    running = await start(env, ports.PORT!);
+    running = await runNpmStart(env, { timeoutMs: 150_000 });
     expect(running.output.join('\n')).toContain(`LeadPulse is running at http://localhost:${ports.PORT}`);
     const res = await fetch(`${base()}/health/ready`);
     const body = (await res.json()) as any;
@@ -144,7 +141,7 @@ describe('npm start', () => {
     running = undefined;
     expect(code).toBe(0);
 
-    running = await start(env, ports.PORT!);
+    running = await runNpmStart(env, { timeoutMs: 150_000 });
     const after = localNeonPool(pgUrl, wsProxy, 1);
     const { rows } = await after.query('select v from e2e_marker');
     const runs = await after.query(`select count(*)::int as n from job_runs where job = 'heartbeat'`);
@@ -318,38 +315,3 @@ describe('npm start', () => {
     240_000,
   );
 });
-
-async function start(env: NodeJS.ProcessEnv, port: number): Promise<Running> {
-  const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['local/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const collect = (b: Buffer) => output.push(...b.toString().split('\n'));
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start not ready in 150 s:\n${output.join('\n')}`)), 150_000);
-    const check = () => {
-      if (output.some((l) => l.includes(`LeadPulse is running at http://localhost:${port}`))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output.join('\n')}`));
-    });
-  });
-  return { child, output };
-}
-
-function stop(r: Running): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (r.child.exitCode !== null) return resolve(r.child.exitCode);
-    const timer = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
-    r.child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    r.child.kill('SIGINT');
-  });
-}

@@ -4,11 +4,10 @@
  * tests/node/start.e2e.test.ts runs it — so the web export is built and served by the Worker
  * on the same origin as the API, and the demo tenant is seeded.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../helpers/ports';
+import { runNpmStart, startEnv, startPorts, stopNpmStart, type RunningStart } from '../../helpers/npm-start';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -30,60 +29,23 @@ export interface Stack {
 export async function startStack(opts: { root?: string; timeoutMs?: number } = {}): Promise<Stack> {
   const root = opts.root ?? process.cwd();
   const dataDir = mkdtempSync(join(tmpdir(), 'lp-browser-'));
-  // Every LOCAL_…_PORT that `npm start` reads gets a free port, so a stand-in added later never
-  // collides with a developer's running `npm start` on its default port.
-  const names = new Set(['PORT', 'LOCAL_GHL_PORT', ...[...readFileSync(join(root, 'local/start.ts'), 'utf8').matchAll(/process\.env\.(LOCAL_[A-Z_]+_PORT)\b/g)].map((m) => m[1]!)]);
-  const ports: Record<string, number> = {};
-  for (const name of names) ports[name] = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-    LEADPULSE_DATA_DIR: dataDir,
-  };
+  const ports = await startPorts(root);
+  const env = startEnv(ports, process.env, { LEADPULSE_DATA_DIR: dataDir });
   // Always the embedded services: these runs test the web app, and never touch a developer's
   // database (the CI's real-server pass is covered by the Worker and start tests).
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'QSTASH_TOKEN', 'GHL_WEBHOOK_ED25519_PUBLIC_KEY']) delete env[name];
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['local/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const collect = (b: Buffer) => output.push(...b.toString().split('\n'));
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const stop = async () => {
-    await stopChild(child);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  let running: RunningStart;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start not ready in ${(opts.timeoutMs ?? 240_000) / 1000} s:\n${output.join('\n')}`)), opts.timeoutMs ?? 240_000);
-      const check = () => {
-        if (output.some((l) => l.includes(`LeadPulse is running at http://localhost:${ports.PORT}`))) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', check);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`npm start exited with ${code}:\n${output.join('\n')}`));
-      });
-    });
+    running = await runNpmStart(env, { root, timeoutMs: opts.timeoutMs });
   } catch (err) {
-    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
-  return { baseUrl: `http://127.0.0.1:${ports.PORT}`, ghlUrl: `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`, sinkUrl: `http://127.0.0.1:${ports.LOCAL_WEBHOOK_SINK_PORT}`, output, stop };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
+  const stop = async () => {
+    await stopNpmStart(running);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { baseUrl: `http://127.0.0.1:${ports.PORT}`, ghlUrl: `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`, sinkUrl: `http://127.0.0.1:${ports.LOCAL_WEBHOOK_SINK_PORT}`, output: running.output, stop };
 }
 
 /** Signs in through the API (for arranging data; the browser signs in through the form). */
