@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { roomName } from '../../../conversations/rooms';
-import { alerts, churnAssessments, leads, messages, webhookDeliveries } from '../../../db/schema';
+import { alerts, churnAssessments, leads, messages, outboundDeliveries, webhookDeliveries } from '../../../db/schema';
 import type { AlertDesk } from '../../../sla/desk';
 import { loadConfig } from '../../../config';
 import { ServiceError } from '../../../lib/errors';
@@ -42,6 +42,20 @@ async function postSellerSignals(t: TestTenant, externalId: string) {
     { id: 'facts', externalId, type: 'property_facts', properties: { purchaseDate: '2010-01-01', estimateCents: 600_000_00, mortgageBalanceCents: 100_000_00 }, occurredAt: ago(1) },
   ];
   expect((await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events } })).status).toBe(202);
+}
+
+/** A sell alert routed to one of two agents, in business hours all week (an SLA clock runs whenever the test does). */
+async function routedAlert(t: TestTenant, externalId: string) {
+  const patched = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { businessHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } } } });
+  expect(patched.status).toBe(200);
+  await memberWithRole(t, 'agent');
+  await memberWithRole(t, 'agent');
+  await postSellerSignals(t, externalId);
+  return eventually(async () => {
+    const [lead] = await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, externalId))));
+    const [alert] = lead ? await withDb((db) => db.select().from(alerts).where(eq(alerts.leadId, lead.id))) : [];
+    return alert?.routing ? alert : undefined;
+  }, 'a routed alert');
 }
 
 /** Waits until the delivery has been handled (the bot's reply, if any, is out by then). */
@@ -326,19 +340,6 @@ describe('plan features', () => {
 
 describe('the SLA ladder by plan', () => {
   const desk = (t: TestTenant) => env.ALERT_DESK.get(env.ALERT_DESK.idFromName(t.id));
-  async function routedAlert(t: TestTenant, externalId: string) {
-    // Business hours all week, so an SLA clock runs whenever the test does.
-    const patched = await api('/v1/tenant', { method: 'PATCH', token: t.owner.token, ip: t.ip, body: { settings: { businessHours: { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] } } } });
-    expect(patched.status).toBe(200);
-    await memberWithRole(t, 'agent');
-    await memberWithRole(t, 'agent');
-    await postSellerSignals(t, externalId);
-    return eventually(async () => {
-      const [lead] = await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, externalId))));
-      const [alert] = lead ? await withDb((db) => db.select().from(alerts).where(eq(alerts.leadId, lead.id))) : [];
-      return alert?.routing ? alert : undefined;
-    }, 'a routed alert');
-  }
 
   it('a free tenant’s alert reaches its agent without a ladder; a brokerage one that lapses stops escalating', async () => {
     const free = await provisionTestTenant({ plan: 'free' });
@@ -359,6 +360,25 @@ describe('the SLA ladder by plan', () => {
     const [after] = await withDb((db) => db.select().from(alerts).where(eq(alerts.id, paidAlert.id)));
     expect(after).toMatchObject({ escalationLevel: 0, assignedAgentIds: paidAlert.assignedAgentIds });
     expect(await desk(paid).pending()).toEqual([]);
+  });
+});
+
+describe('outbound webhooks by plan', () => {
+  it('sends a tenant whose subscription ended nothing new, while its endpoint stays on file and readable', async () => {
+    const t = await provisionTestTenant();
+    const endpoint = { url: 'https://hooks.example.com/leadpulse', secret: 's'.repeat(32) };
+    expect((await api('/v1/integrations/webhook', { method: 'PUT', token: t.owner.token, ip: t.ip, body: endpoint })).status).toBe(200);
+    const alert = await routedAlert(t, 'hook-seller');
+    const events = async () => (await withDb((db) => db.select().from(outboundDeliveries).where(eq(outboundDeliveries.tenantId, t.id)))).map((d) => d.eventType);
+    expect(await events()).toEqual(['alert.created']);
+
+    await subscribe(t, 'canceled', 5, 'brokerage', 'customer.subscription.deleted');
+    // People still work their alerts (not automation); the change is not sent out any more.
+    expect((await api(`/v1/alerts/${alert.id}/ack`, { method: 'POST', token: t.owner.token, ip: t.ip })).status).toBe(200);
+    expect(await events()).toEqual(['alert.created']);
+    const read = await api('/v1/integrations/webhook', { token: t.owner.token, ip: t.ip });
+    expect(read.status).toBe(200);
+    expect((await json(read)).url).toBe(endpoint.url);
   });
 });
 
