@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DeterministicAssistant } from './deterministic';
+import { SCRIPT_KEYS, SCRIPTS } from './scripts';
 import { composeTemplate, helpReply, optInConfirmation, optOutConfirmation, SMS_MAX_LENGTH } from './templates';
 import { EMPTY_QUALIFICATION, QUESTIONS, type ComposeInput, type Persona, type Qualification, type ReplyPlan, type TranscriptMessage } from './types';
 
@@ -111,8 +112,9 @@ describe('composeTemplate', () => {
     const plan = fc.constantFrom(...ALL_PLANS);
     const name = fc.string({ maxLength: 120 });
     fc.assert(
-      fc.property(plan, name, name, fc.option(name, { nil: null }), fc.constantFrom<Persona['tone']>('friendly', 'professional', 'casual'), fc.nat(50), fc.string({ maxLength: 300 }), (p, brand, personaName, lead, tone, n, fact) => {
+      fc.property(plan, name, name, fc.option(name, { nil: null }), fc.constantFrom<Persona['tone']>('friendly', 'professional', 'casual'), fc.nat(50), fc.string({ maxLength: 300 }), fc.constantFrom(...SCRIPT_KEYS), (p, brand, personaName, lead, tone, n, fact, script) => {
         const text = composeTemplate({
+          script,
           plan: p,
           persona: { name: personaName, tone, signature: '', brand },
           qualification: qualified,
@@ -137,6 +139,45 @@ describe('composeTemplate', () => {
         expect(text).not.toMatch(/\$\s?\d/);
       }),
     );
+  });
+});
+
+describe('scripts (the assistant_script lever)', () => {
+  const first: ReplyPlan = { kind: 'ask', question: 'motivation', firstMessage: true };
+
+  it('leaves the standard script exactly as the tenant templates word it', () => {
+    for (const plan of ALL_PLANS) for (const n of [0, 3]) expect(compose(plan, { script: 'standard', history: history(n), qualification: qualified })).toBe(compose(plan, { history: history(n), qualification: qualified }));
+  });
+
+  it("opens and asks in the script's own words, keeping the disclosure and the STOP line", () => {
+    const direct = compose(first, { script: 'direct', leadFirstName: 'Dana' });
+    expect(direct).toMatch(/^Hi Dana! (?:Ava here, an AI assistant with Acme Realty\. Just a few quick questions\.|This is Ava, an AI assistant for Acme Realty, with a few quick questions\.) /);
+    expect(SCRIPTS.direct.questions!.motivation).toContain(direct.replace(/^.*questions\. /, '').replace(' Reply STOP to opt out.', ''));
+    expect(direct).toMatch(/Reply STOP to opt out\.$/);
+    const consultative = compose({ kind: 'ask', question: 'timeline', firstMessage: false }, { script: 'consultative' });
+    expect(SCRIPTS.consultative.questions!.timeline).toContain(consultative);
+    expect(consultative).not.toBe(compose({ kind: 'ask', question: 'timeline', firstMessage: false }));
+  });
+
+  it.each(SCRIPT_KEYS.flatMap((script) => (['friendly', 'professional', 'casual'] as const).map((tone) => [script, tone] as const)))(
+    '%s in a %s tone: every plan fits an SMS, and every first message names the brand, says AI and how to stop',
+    (script, tone) => {
+      for (const plan of ALL_PLANS) {
+        const text = compose(plan, { script, persona: { ...persona, tone }, qualification: qualified, leadFirstName: 'Maximiliana', facts: { agentName: 'Jordan' } });
+        expect(text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+        if (isFirst(plan)) {
+          expect(text).toContain('Acme Realty');
+          expect(text).toContain('AI assistant');
+          expect(text).toContain('Reply STOP to opt out.');
+        }
+        // No figure but the lead's own price ($450k).
+        expect(text).not.toMatch(/\$(?!450k)\s?\d/);
+      }
+    },
+  );
+
+  it('asks every condition question so that a plain "yes" means move-in ready', () => {
+    for (const key of SCRIPT_KEYS) for (const q of SCRIPTS[key].questions?.condition ?? []) expect(q).toMatch(/\bmove-in ready\b[^?]*\?/);
   });
 });
 

@@ -7,8 +7,12 @@
  * lead's own qualification or from `facts`. Keys read from `facts`: agentName, contactSource
  * ("your Zillow inquiry"), estimate ("$410,000–$440,000"), commission, inquiry ("home value
  * request"). Anything else the lead asks is passed to the agent, not answered.
+ *
+ * A script (scripts.ts, chosen by an assistant_script experiment) replaces the opening and the
+ * question wordings; the disclosure, the STOP line and everything else stay as they are.
  */
 import { formatDollars } from './classify';
+import { scriptOf, type Script } from './scripts';
 import { hashString, normalize } from './text';
 import type { ComposeInput, Persona, Qualification, Question, ReplyPlan } from './types';
 
@@ -69,10 +73,11 @@ const QUESTION_TEXT: Record<Question, Variants> = {
   },
 };
 
-function intro(persona: Persona, brand: string, lead: string | null, seed: number): string {
+function intro(persona: Persona, brand: string, lead: string | null, seed: number, script: Script): string {
   const name = clean(persona.name, 20) || 'an assistant';
   const t = tone(persona);
   const hi = t === 'professional' ? (lead ? `Hello ${lead},` : 'Hello,') : t === 'casual' ? (lead ? `Hey ${lead},` : 'Hey there,') : lead ? `Hi ${lead}!` : 'Hi there!';
+  if (script.opening) return `${hi} ${pick(script.opening(name, brand), seed, 'intro')}`;
   const options: Variants = {
     friendly: [`${hi} This is ${name}, an AI assistant with ${brand}.`, `${hi} I'm ${name}, an AI assistant for ${brand}.`],
     professional: [`${hi} this is ${name}, an AI assistant for ${brand}.`, `${hi} my name is ${name}, an AI assistant with ${brand}.`],
@@ -199,13 +204,14 @@ export function composeTemplate(input: ComposeInput): string {
   const lead = firstName(input.leadFirstName);
   const seed = history.length;
   const salt = `${plan.kind}:${'question' in plan ? plan.question : ''}`;
-  const ask = (q: Question): string => pick(QUESTION_TEXT[q][t], seed, `${salt}:q`);
+  const script = scriptOf(input.script);
+  const ask = (q: Question): string => pick(script.questions?.[q] ?? QUESTION_TEXT[q][t], seed, `${salt}:q`);
 
   switch (plan.kind) {
     case 'ask': {
       const answer = plan.answerQuestion ? answerFor(plan.answerQuestion, persona, brand, facts, plan.firstMessage) : null;
       return fit([
-        { text: plan.firstMessage ? intro(persona, brand, lead, seed) : null, optional: 0 },
+        { text: plan.firstMessage ? intro(persona, brand, lead, seed, script) : null, optional: 0 },
         { text: acknowledgement(plan, qualification, t, seed), optional: 2 },
         { text: answer, optional: 1 },
         { text: ask(plan.question), optional: 0 },
@@ -218,7 +224,7 @@ export function composeTemplate(input: ComposeInput): string {
         ? `Following up on your ${inquiry}.`
         : pick(['Reaching out to help with any plans to sell.', "I'm here to help if you're considering selling."], seed, salt);
       return fit([
-        { text: intro(persona, brand, lead, seed), optional: 0 },
+        { text: intro(persona, brand, lead, seed, script), optional: 0 },
         { text: reason, optional: 1 },
         { text: ask(plan.question), optional: 0 },
         { text: STOP_LINE, optional: 0 },
@@ -245,7 +251,7 @@ export function composeTemplate(input: ComposeInput): string {
         },
       };
       return fit([
-        { text: plan.firstMessage ? intro(persona, brand, lead, seed) : null, optional: 0 },
+        { text: plan.firstMessage ? intro(persona, brand, lead, seed, script) : null, optional: 0 },
         { text: pick(lines[plan.temperature][t], seed, salt), optional: 0 },
         { text: plan.firstMessage ? STOP_LINE : null, optional: 0 },
       ]);
@@ -258,7 +264,7 @@ export function composeTemplate(input: ComposeInput): string {
         casual: [`For sure! I'll have ${who} reach out to you directly.`, `You got it, ${who} will get in touch with you directly.`],
       };
       return fit([
-        { text: plan.firstMessage ? intro(persona, brand, lead, seed) : null, optional: 0 },
+        { text: plan.firstMessage ? intro(persona, brand, lead, seed, script) : null, optional: 0 },
         { text: pick(lines[t], seed, salt), optional: 0 },
         { text: plan.firstMessage ? STOP_LINE : null, optional: 0 },
       ]);

@@ -3,6 +3,7 @@
  * through the deterministic extractor, the Claude provider, the ConversationRoom Durable Object,
  * Postgres (leads.qualification) and the public API.
  */
+import type { ScriptKey } from './scripts';
 
 export const MOTIVATION_CATEGORIES = [
   'relocation',
@@ -153,6 +154,8 @@ export interface ComposeInput {
   /** Facts the bot may state (nothing else: it never invents prices, policies or facts). */
   facts: Record<string, string>;
   leadFirstName: string | null;
+  /** The wording the lead's assistant_script variant chose (scripts.ts); absent = standard. */
+  script?: ScriptKey;
 }
 
 export interface AssistantResult<T> {

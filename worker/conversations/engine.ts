@@ -11,7 +11,7 @@ import type { ServiceContext } from '../services/context';
 import { raiseAlert } from '../services/alerts/alerts';
 import { automationAllowed } from '../services/billing/billing';
 import { recordLeadReply } from '../services/churn/outcomes';
-import { followUpCadenceFor, leadQualified } from '../services/experiments/levers';
+import { assistantScriptFor, followUpCadenceFor, leadQualified } from '../services/experiments/levers';
 import { assignLead, assignLeadTo, notifyLeadEvent } from '../services/leads/assign';
 import { leadView, messageView, type LeadRow, type LeadView, type MessageRow, type MessageView } from '../services/leads/view';
 import { attemptDelivery, deliverMessage, type OutboundKind, type OutboundRequest, type OutboundResult } from './outbound';
@@ -172,6 +172,8 @@ async function say(
   meta: { kind: OutboundKind; idempotencyKey: string; inReplyTo?: string; replyToReceivedAt?: number },
 ): Promise<OutboundResult> {
   const { ctx, tenant, persona } = turn;
+  // An assistant_script experiment enrols the lead with its first bot message; the script sticks.
+  const script = await assistantScriptFor(ctx, lead.id, state.outboundCount === 0);
   const worded = await turn.assistant.compose({
     plan,
     persona,
@@ -179,6 +181,7 @@ async function say(
     history: history ?? (await loadTranscript(ctx, lead.id)),
     facts: { brand: tenant.name, assistantName: persona.name },
     leadFirstName: lead.name?.split(/\s+/)[0] ?? null,
+    script,
   });
   const result = await send(turn, lead, {
     kind: meta.kind,

@@ -7,6 +7,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { DeterministicAssistant } from '../../assistant/deterministic';
 import { withFallback } from '../../assistant/fallback';
+import { SCRIPTS } from '../../assistant/scripts';
 import { EMPTY_QUALIFICATION } from '../../assistant/types';
 import { ClaudeAssistant } from './claude-assistant';
 
@@ -40,6 +41,25 @@ describe('ClaudeAssistant in workerd', () => {
     expect(sent.body.tool_choice).toMatchObject({ type: 'tool' });
     expect(sent.body.tools.map((t: { name: string }) => t.name)).toContain(sent.body.tool_choice.name);
     expect(JSON.stringify(sent.body.system)).toContain('"cache_control"');
+  });
+
+  it("asks Claude to word a scripted lead's message the script's way, and says nothing of scripts otherwise", async () => {
+    await control('/_standin/reset', {});
+    const claude = new ClaudeAssistant({ apiKey: standIn().apiKey, baseURL: standIn().url, timeoutMs: 5000 });
+    const persona = { name: 'Ava', tone: 'friendly' as const, signature: '', brand: 'Acme Realty' };
+    const compose = { plan: { kind: 'ask' as const, question: 'timeline' as const, firstMessage: true }, persona, qualification: EMPTY_QUALIFICATION, history: [], facts: {}, leadFirstName: 'Dana' };
+    const sms = 'Hi Dana, this is Ava, an AI assistant for Acme Realty. So the agent can plan around you: how soon would you like to sell? Reply STOP to opt out';
+    await control('/_standin/script', { type: 'text', text: sms });
+    await control('/_standin/script', { type: 'text', text: sms });
+    expect((await claude.compose({ ...compose, script: 'consultative' })).value).toBe(sms);
+    await claude.compose(compose);
+
+    const { requests } = (await (await control('/_standin/requests')).json()) as { requests: Array<{ body: any }> };
+    const [scripted, standard] = requests.slice(-2).map((r) => JSON.stringify(r.body.messages));
+    expect(scripted).toContain(`Script: ${SCRIPTS.consultative.guidance}`);
+    expect(scripted).toContain(JSON.stringify(SCRIPTS.consultative.questions!.timeline[0]).slice(1, -1));
+    expect(scripted).toContain('an AI assistant with Acme Realty'); // the script's opening, disclosure included
+    expect(standard).not.toContain('Script:');
   });
 
   it('falls back to the deterministic assistant when the API is overloaded, and says why', async () => {

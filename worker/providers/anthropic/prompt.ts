@@ -1,3 +1,4 @@
+import { scriptOf } from '../../assistant/scripts';
 import type { ComposeInput, Qualification, ReplyPlan, TranscriptMessage, UnderstandInput } from '../../assistant/types';
 import { RECORD_TOOL_NAME } from './extraction-tool';
 
@@ -161,6 +162,7 @@ Style:
 - One short SMS: at most 300 characters, usually one to three sentences. Plain text: no markdown, no bullet points, no emoji unless the tone is casual (then at most one), no links unless a fact gives you one.
 - Write in the persona's tone: friendly (warm, simple words), professional (courteous, concise), casual (relaxed, contractions). Use the lead's first name at most once, and only when it is given.
 - Ask at most one question, and it must be the one the plan asks for.
+- When the request names a script, word the message the script's way (its guidance, its opening, its example question) — the rules below still override it.
 - Write in English unless the lead wrote to us in another language; then answer in that language, but keep "Reply STOP to opt out" in English.
 
 Honesty and compliance — these rules override the plan and the tone:
@@ -311,6 +313,18 @@ function describePlan(plan: ReplyPlan): string {
   return `${kind} ${JSON.stringify(rest)}.${first}`;
 }
 
+/** The lead's script variant, when it is not the standard one: its guidance and its words for this plan. */
+function scriptLines(input: ComposeInput): string[] {
+  const script = scriptOf(input.script);
+  if (!script.guidance) return [];
+  const question = 'question' in input.plan ? input.plan.question : null;
+  const examples = [
+    isFirstMessage(input.plan) && script.opening ? `opening: ${JSON.stringify(script.opening(input.persona.name, input.persona.brand)[0])}` : null,
+    question && script.questions ? `question: ${JSON.stringify(script.questions[question][0])}` : null,
+  ].filter(Boolean);
+  return [`Script: ${script.guidance}`, ...(examples.length ? [`In this script's words: ${examples.join('; ')}`] : [])];
+}
+
 /** The per-turn user message for `compose`. */
 export function renderComposeTurn(input: ComposeInput): string {
   const facts = Object.entries(input.facts);
@@ -319,6 +333,7 @@ export function renderComposeTurn(input: ComposeInput): string {
     `Persona: name ${JSON.stringify(input.persona.name)}, tone ${input.persona.tone}, brand ${JSON.stringify(input.persona.brand)}, signature ${JSON.stringify(input.persona.signature)}`,
     `Lead's first name: ${input.leadFirstName ? JSON.stringify(input.leadFirstName) : 'unknown (do not use a name)'}`,
     `Reply plan: ${describePlan(input.plan)}`,
+    ...scriptLines(input),
     `What we know: ${qualificationJson(input.qualification)}`,
     facts.length === 0
       ? 'Facts you may state: none.'

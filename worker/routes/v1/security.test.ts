@@ -31,7 +31,7 @@ let foreignExperiment: Promise<string> | undefined;
 const experimentOf = (other: TestTenant) =>
   (foreignExperiment ??= api('/v1/experiments', {
     token: other.owner.token,
-    body: { key: 'theirs', name: 'Theirs', lever: 'assistant_script', variants: [{ key: 'a', weight: 1, config: { scriptVariant: 'a' } }, { key: 'b', weight: 1, config: { scriptVariant: 'b' } }] },
+    body: { key: 'theirs', name: 'Theirs', lever: 'assistant_script', variants: [{ key: 'a', weight: 1, config: { scriptVariant: 'standard' } }, { key: 'b', weight: 1, config: { scriptVariant: 'direct' } }] },
   }).then(async (res) => (await json(res)).experiment.id as string));
 
 interface Operation {

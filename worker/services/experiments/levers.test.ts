@@ -1,19 +1,22 @@
 /**
- * The follow-up cadence lever, end to end through a signed GHL webhook: a lead in a running
+ * The conversation levers, end to end through a signed GHL webhook: a lead in a running
  * follow_up_cadence experiment gets its variant's cadence (the room's scheduled follow-up says
- * so), its exposure is recorded, and qualifying the lead records the conversion.
+ * so), its exposure is recorded, and qualifying the lead records the conversion; a lead in a
+ * running assistant_script experiment is written to in its variant's words from the first
+ * message on. (The routing lever is tested beside routing: services/routing/routing-experiment.test.ts.)
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { experimentConversions, experimentExposures, experiments, webhookDeliveries } from '../../db/schema';
 import { newId } from '../../lib/ids';
 import { openSystemContext } from '../clients';
-import { followUpCadenceFor } from './levers';
+import { assistantScriptFor, followUpCadenceFor } from './levers';
+import { SCRIPTS } from '../../assistant/scripts';
 import { bucketOf, variantFor } from '../../intelligence/experiments/bucketing';
 import { roomName } from '../../conversations/rooms';
 import { env, json, withDb } from '../../testing/client';
 import { api, provisionTestTenant } from '../../testing/factory';
-import { contactId, eventually, ghlEvent, ghlTenant, leadByContact, postGhl, type GhlTenant } from '../../testing/ghl';
+import { contactId, eventually, ghlEvent, ghlTenant, leadByContact, postGhl, sentTo, type GhlTenant } from '../../testing/ghl';
 
 async function say(t: GhlTenant, contact: string, body: string) {
   const res = await postGhl(ghlEvent('InboundMessage', t.locationId, { contactId: contact, body }));
@@ -98,6 +101,77 @@ describe('the follow-up cadence lever', () => {
         }),
       );
       expect(await followUpCadenceFor(ctx, 'lead_x', [240])).toEqual([240]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('the assistant script lever', () => {
+  const direct = SCRIPTS.direct;
+  const directWords = (text: string) => /a few quick questions\./.test(text) || Object.values(direct.questions!).flat().some((q) => text.includes(q));
+
+  it("words each lead's messages in its variant's script from the first message on, and exposes it once", async () => {
+    const t = await ghlTenant();
+    const key = `script-${crypto.randomUUID().slice(0, 8)}`;
+    const variants = [
+      { key: 'control', weight: 1, config: { scriptVariant: 'standard' } },
+      { key: 'direct', weight: 1, config: { scriptVariant: 'direct' } },
+    ];
+    const created = await api('/v1/experiments', { token: t.owner.token, ip: t.ip, body: { key, name: 'Standard vs direct', lever: 'assistant_script', variants } });
+    expect(created.status).toBe(201);
+    const exp = (await json(created)).experiment;
+    expect((await api(`/v1/experiments/${exp.id}/start`, { method: 'POST', token: t.owner.token, ip: t.ip })).status).toBe(200);
+
+    // New sellers until both variants have one (the split is a hash of the lead id).
+    const seen: Record<string, { contact: string; leadId: string }> = {};
+    for (let i = 0; i < 16 && !(seen.control && seen.direct); i++) {
+      const c = contactId('script');
+      await say(t, c, 'Hi, I got your postcard about selling');
+      const lead = await eventually(() => leadByContact(t, c), 'the lead');
+      seen[variantFor(variants, await bucketOf(key, lead.id as string)).key] ??= { contact: c, leadId: lead.id as string };
+    }
+    expect(Object.keys(seen).sort()).toEqual(['control', 'direct']);
+
+    const first = async (c: string) => (await eventually(async () => (await sentTo(c))[0], 'the first reply')).message;
+    const treated = await first(seen.direct!.contact);
+    // The direct opening (the tenant persona's name, the AI disclosure) and question.
+    expect(direct.opening!('Ava', 'BRAND').map((o) => o.split('BRAND')[0]!).some((o) => treated.includes(o)), treated).toBe(true);
+    expect(direct.questions!.motivation.some((q) => treated.includes(q)), treated).toBe(true);
+    const control = await first(seen.control!.contact);
+    expect(directWords(control), control).toBe(false);
+    for (const text of [treated, control]) {
+      expect(text).toContain('AI assistant');
+      expect(text).toMatch(/Reply STOP to opt out\.$/);
+    }
+
+    // The next turn keeps the lead's script (asked the timeline the direct way), with no new exposure.
+    await say(t, seen.direct!.contact, "We're relocating for a new job in Denver");
+    const second = await eventually(async () => (await sentTo(seen.direct!.contact))[1], 'the second reply');
+    expect(direct.questions!.timeline.some((q) => second.message.includes(q)), second.message).toBe(true);
+    const exposures = await withDb((db) => db.select().from(experimentExposures).where(eq(experimentExposures.experimentId, exp.id)));
+    expect(exposures.find((e) => e.unit === seen.direct!.leadId)?.variant).toBe('direct');
+    expect(exposures.find((e) => e.unit === seen.control!.leadId)?.variant).toBe('control');
+    expect(new Set(exposures.map((e) => e.unit)).size).toBe(exposures.length);
+  });
+
+  it('keeps the standard script without an experiment, with an unusable config, and for a lead that was not enrolled at its first message', async () => {
+    const t = await provisionTestTenant();
+    const { ctx, close } = openSystemContext(env, t.id);
+    try {
+      expect(await assistantScriptFor(ctx, 'lead_none', true)).toBe('standard');
+      const id = newId('experiment');
+      await withDb((db) =>
+        db.insert(experiments).values({ id, tenantId: t.id, key: 'hand-edited', name: 'Broken', lever: 'assistant_script', variants: [{ key: 'only', weight: 1, config: { scriptVariant: 'shouty' } }], conversionEvent: 'lead_qualified', status: 'running' }),
+      );
+      expect(await assistantScriptFor(ctx, 'lead_x', true)).toBe('standard');
+      // Mid-conversation when the experiment started: not enrolled, no exposure written.
+      await withDb((db) => db.update(experiments).set({ variants: [{ key: 'only', weight: 1, config: { scriptVariant: 'consultative' } }] }).where(eq(experiments.id, id)));
+      expect(await assistantScriptFor(ctx, 'lead_midway', false)).toBe('standard');
+      expect(await assistantScriptFor(ctx, 'lead_new', true)).toBe('consultative');
+      expect(await assistantScriptFor(ctx, 'lead_new', false)).toBe('consultative');
+      const units = (await withDb((db) => db.select().from(experimentExposures).where(eq(experimentExposures.experimentId, id)))).map((e) => e.unit).sort();
+      expect(units).toEqual(['lead_new', 'lead_x']);
     } finally {
       await close();
     }

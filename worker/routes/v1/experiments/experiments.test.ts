@@ -22,8 +22,8 @@ const scriptExperiment = (key = uniq('script'), weights = [50, 50]) => ({
   name: 'Script A vs B',
   lever: 'assistant_script',
   variants: [
-    { key: 'control', weight: weights[0], config: { scriptVariant: 'a' } },
-    { key: 'treatment', weight: weights[1], config: { scriptVariant: 'b' } },
+    { key: 'control', weight: weights[0], config: { scriptVariant: 'standard' } },
+    { key: 'treatment', weight: weights[1], config: { scriptVariant: 'direct' } },
   ],
 });
 
@@ -105,7 +105,7 @@ describe('experiments', () => {
         expect(res.status).toBe(200);
         const body = await json(res);
         expect(body.variant).toBe(expected);
-        expect(body.config).toEqual({ scriptVariant: expected === 'control' ? 'a' : 'b' });
+        expect(body.config).toEqual({ scriptVariant: expected === 'control' ? 'standard' : 'direct' });
       }
     }
     // Conversions: once per unit; an unexposed unit converts nothing; another event is not counted.
@@ -154,12 +154,14 @@ describe('experiments', () => {
   it('validates the body per lever with 422 and field paths, and a duplicate key with 409', async () => {
     const cases: Array<[unknown, string]> = [
       [{ ...scriptExperiment(), lever: 'follow_up_cadence' }, 'cadenceMinutes'],
-      [{ ...scriptExperiment(), variants: [{ key: 'a', weight: 1, config: { scriptVariant: 'a' } }] }, 'variants'],
+      [{ ...scriptExperiment(), variants: [{ key: 'a', weight: 1, config: { scriptVariant: 'standard' } }] }, 'variants'],
+      // A script the assistant does not have would be an experiment that changes nothing.
+      [{ ...scriptExperiment(), variants: [{ key: 'a', weight: 1, config: { scriptVariant: 'standard' } }, { key: 'b', weight: 1, config: { scriptVariant: 'shouty' } }] }, 'scriptVariant'],
       [scriptExperiment(uniq('zero'), [0, 0]), 'variants'],
       [scriptExperiment(uniq('neg'), [-1, 2]), 'weight'],
       [{ ...scriptExperiment(), lever: 'routing_strategy', variants: [{ key: 'a', weight: 1, config: { strategy: 'random' } }, { key: 'b', weight: 1, config: { strategy: 'broadcast' } }] }, 'strategy'],
       [{ ...scriptExperiment(), lever: 'follow_up_cadence', variants: [{ key: 'a', weight: 1, config: { cadenceMinutes: [] } }, { key: 'b', weight: 1, config: { cadenceMinutes: ['soon'] } }] }, 'cadenceMinutes'],
-      [{ ...scriptExperiment(), variants: [{ key: 'same', weight: 1, config: { scriptVariant: 'a' } }, { key: 'same', weight: 1, config: { scriptVariant: 'b' } }] }, 'key'],
+      [{ ...scriptExperiment(), variants: [{ key: 'same', weight: 1, config: { scriptVariant: 'standard' } }, { key: 'same', weight: 1, config: { scriptVariant: 'direct' } }] }, 'key'],
       [{ ...scriptExperiment(), lever: 'pricing' }, 'lever'],
       [{ ...scriptExperiment(), key: 'Has Spaces' }, 'key'],
     ];

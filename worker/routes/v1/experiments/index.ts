@@ -1,9 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { SCRIPT_KEYS } from '../../../assistant/scripts';
 import { EXPERIMENT_LEVERS, EXPERIMENT_STATUSES } from '../../../db/schema';
+import { RoutingRuleSchema } from '../../../intelligence/routing/rules';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { requiresPlanFeature } from '../../../middleware/plan';
 import {
+  ALERT_CONVERTED,
   createExperiment,
   experimentResults,
   exposeUnitById,
@@ -21,9 +24,17 @@ const Unit = z.string().trim().min(1).max(128).openapi({ description: 'What is a
 
 /** Each lever takes its own configuration; a variant of one lever cannot carry another's. */
 const LeverConfigs = {
-  assistant_script: z.object({ scriptVariant: z.string().trim().min(1).max(64) }).strict(),
+  assistant_script: z
+    .object({
+      scriptVariant: z.enum(SCRIPT_KEYS).openapi({
+        description: 'The wording the seller assistant uses for the lead (opening and questions): standard (the tenant\'s templates, the usual control), direct (short and plain), consultative (says why each question helps)',
+      }),
+    })
+    .strict(),
   follow_up_cadence: z.object({ cadenceMinutes: z.array(z.number().int().min(5).max(60 * 24 * 30)).min(1).max(6) }).strict(),
-  routing_strategy: z.object({ strategy: z.enum(['least_loaded', 'round_robin', 'broadcast']) }).strict(),
+  routing_strategy: z
+    .object({ strategy: z.enum(RoutingRuleSchema.shape.strategy.options).openapi({ description: "Replaces the strategy of whichever routing rule matches the lead's alerts" }) })
+    .strict(),
 } as const;
 
 const variantsOf = <C extends z.ZodType>(config: C) =>
@@ -43,7 +54,9 @@ const variantsOf = <C extends z.ZodType>(config: C) =>
 const common = {
   key: Slug.openapi({ example: 'cadence-fast-vs-slow' }),
   name: z.string().trim().min(1).max(200),
-  conversionEvent: Slug.default(LEAD_QUALIFIED).openapi({ description: `What counts as a conversion (default ${LEAD_QUALIFIED}, recorded by the assistant when a lead qualifies)` }),
+  conversionEvent: Slug.default(LEAD_QUALIFIED).openapi({
+    description: `What counts as a conversion: ${LEAD_QUALIFIED} (the default, recorded by the assistant when a lead qualifies), ${ALERT_CONVERTED} (recorded when an alert about the lead gets the outcome converted: the natural goal of a routing_strategy experiment), or any event an outside system posts to /conversions`,
+  }),
 };
 
 const CreateBody = z.discriminatedUnion('lever', [
