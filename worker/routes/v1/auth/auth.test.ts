@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { PBKDF2_ITERATIONS } from '../../../lib/crypto/password';
-import { env, json, withDb } from '../../../testing/client';
+import { call, env, json, withDb } from '../../../testing/client';
 import { api, login, memberWithRole, provisionTestTenant, randomIp, TEST_PASSWORD } from '../../../testing/factory';
 import { auditLog, users } from '../../../db/schema';
 import { and, eq } from 'drizzle-orm';
@@ -88,6 +88,61 @@ describe('tokens', () => {
     expect((await api('/v1/me', { token: third.accessToken })).status).toBe(401);
     // Other sign-ins of the same user are untouched.
     expect((await api('/v1/auth/refresh', { body: { refreshToken: t.owner.refreshToken } })).status).toBe(200);
+  });
+
+  it('cookie mode: the refresh token is only an HttpOnly cookie for /v1/auth, rotates through it, and logout clears it', async () => {
+    const t = await provisionTestTenant();
+    const ip = randomIp();
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      call(path, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip, ...headers }, body: JSON.stringify(body) });
+    const cookieOf = (res: Response) => {
+      const set = res.headers.get('set-cookie') ?? '';
+      return { set, value: /lp_refresh=([^;]*)/.exec(set)?.[1] ?? '' };
+    };
+
+    const signedIn = await post('/v1/auth/login', { tenant: t.slug, email: t.owner.email, password: TEST_PASSWORD, session: 'cookie' });
+    expect(signedIn.status).toBe(200);
+    const body = await json(signedIn);
+    expect(body.accessToken).toBeTruthy();
+    expect(body).not.toHaveProperty('refreshToken');
+    const first = cookieOf(signedIn);
+    expect(first.value).toMatch(/.{20,}/);
+    expect(first.set).toMatch(/HttpOnly/i);
+    expect(first.set).toMatch(/SameSite=Strict/i);
+    expect(first.set).toMatch(/Path=\/v1\/auth/);
+    expect(first.set).toMatch(/Max-Age=2592000/);
+    // Plain HTTP here; a request over HTTPS also gets Secure.
+    expect(first.set).not.toMatch(/Secure/i);
+
+    // Refresh with an empty body: the cookie carries the token, and a new one comes back the same way.
+    const refreshed = await post('/v1/auth/refresh', {}, { cookie: `lp_refresh=${first.value}` });
+    expect(refreshed.status).toBe(200);
+    expect(await json(refreshed)).not.toHaveProperty('refreshToken');
+    const second = cookieOf(refreshed);
+    expect(second.value).toBeTruthy();
+    expect(second.value).not.toBe(first.value);
+    // The old cookie is spent: presenting it again is reuse, and the whole sign-in ends.
+    expect((await post('/v1/auth/refresh', {}, { cookie: `lp_refresh=${first.value}` })).status).toBe(401);
+    expect((await post('/v1/auth/refresh', {}, { cookie: `lp_refresh=${second.value}` })).status).toBe(401);
+
+    // A new cookie sign-in; logout revokes it and clears the cookie.
+    const again = await post('/v1/auth/login', { tenant: t.slug, email: t.owner.email, password: TEST_PASSWORD, session: 'cookie' });
+    const token = (await json(again)).accessToken as string;
+    const cookie = cookieOf(again).value;
+    const out = await post('/v1/auth/logout', {}, { cookie: `lp_refresh=${cookie}`, authorization: `Bearer ${token}` });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/lp_refresh=;.*Max-Age=0/i);
+    expect((await post('/v1/auth/refresh', {}, { cookie: `lp_refresh=${cookie}` })).status).toBe(401);
+
+    // Neither a body token nor a cookie: a clear 401, not a 500.
+    const none = await post('/v1/auth/refresh', {});
+    expect(none.status).toBe(401);
+    expect((await json(none)).error.message).toMatch(/no refresh token/i);
+    // The body mode (integrators) is unchanged and sets no cookie.
+    const plain = await post('/v1/auth/login', { tenant: t.slug, email: t.owner.email, password: TEST_PASSWORD });
+    expect((await json(plain)).refreshToken).toBeTruthy();
+    expect(plain.headers.get('set-cookie')).toBeNull();
+    expect((await post('/v1/auth/login', { tenant: t.slug, email: t.owner.email, password: TEST_PASSWORD, session: 'jar' })).status).toBe(422);
   });
 
   it('logout ends the sign-in', async () => {
