@@ -3,10 +3,12 @@
  *
  * - The access token (15 min) lives in memory only; it is refreshed a minute before it expires
  *   and after any 401.
- * - The refresh token travels in the JSON body (POST /v1/auth/refresh), so the browser keeps it
- *   in localStorage to survive a reload. Each refresh token works once and a reused one revokes
- *   the whole sign-in, so refreshes are serialised across tabs with a Web Lock and always use the
- *   token currently in storage (another tab may have rotated it a moment ago).
+ * - The refresh token is an HttpOnly cookie for /v1/auth (signed in with `session: "cookie"`):
+ *   no script on the page can read it, so an injected one cannot carry the sign-in away.
+ *   localStorage only holds a marker that a sign-in exists (so a reload knows to refresh, and
+ *   other tabs see a sign-out). Each refresh token works once and a reused one revokes the whole
+ *   sign-in, and the tabs share the one cookie, so refreshes are serialised across tabs with a
+ *   Web Lock (the next tab then sends the cookie the previous one just rotated).
  * - When the refresh token is refused the session becomes `expired`, not `signed-out`: the
  *   screen stays, a sign-in dialog appears over it, and calls waiting on a token resume once the
  *   same user signs in again.
@@ -23,13 +25,15 @@ export interface SessionSnapshot {
   problem?: string | null;
 }
 
-const REFRESH_KEY = 'leadpulse.refresh';
+const SESSION_KEY = 'leadpulse.session';
+/** Where versions before cookie sessions kept the refresh token itself: removed on load. */
+const LEGACY_REFRESH_KEY = 'leadpulse.refresh';
 const LAST_LOGIN_KEY = 'leadpulse.lastLogin';
 const LOCK = 'leadpulse.refresh';
 /** Refresh this long before the access token expires. */
 const EARLY_MS = 60_000;
 
-type SessionAnswer = { accessToken: string; refreshToken: string; expiresIn: number };
+type SessionAnswer = { accessToken: string; expiresIn: number };
 
 function storage(): Storage | null {
   try {
@@ -50,7 +54,7 @@ export class Session implements TokenSource {
   private listeners = new Set<() => void>();
   private access: { token: string; expiresAt: number } | null = null;
   /** Used only when localStorage is unavailable. */
-  private memoryRefresh: string | null = null;
+  private memorySession = false;
   private refreshing: Promise<string | null> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private waiters: Array<(token: string | null) => void> = [];
@@ -89,7 +93,8 @@ export class Session implements TokenSource {
    */
   async restore(): Promise<void> {
     if (typeof window !== 'undefined') window.addEventListener('storage', this.onStorage);
-    if (!this.storedRefresh()) return this.set({ status: 'signed-out', me: null });
+    storage()?.removeItem(LEGACY_REFRESH_KEY);
+    if (!this.hasSession()) return this.set({ status: 'signed-out', me: null });
     try {
       const token = await this.refresh();
       if (!token) return this.set({ status: 'signed-out', me: null, problem: null });
@@ -103,7 +108,7 @@ export class Session implements TokenSource {
 
   async signIn(input: { tenant: string; email: string; password: string }): Promise<Me> {
     const previous = this.snapshot.me;
-    const answer = await this.api.post('/auth/login', { body: input });
+    const answer = await this.api.post('/auth/login', { body: { ...input, session: 'cookie' } });
     this.accept(answer);
     storage()?.setItem(LAST_LOGIN_KEY, JSON.stringify({ tenant: input.tenant, email: input.email }));
     const me = await this.loadMe();
@@ -117,10 +122,10 @@ export class Session implements TokenSource {
   }
 
   async signOut(): Promise<void> {
-    const refreshToken = this.storedRefresh();
-    if (refreshToken && this.access) {
-      // Best effort: the local sign-out happens whether or not the server hears about it.
-      await this.api.post('/auth/logout', { body: { refreshToken } }).catch(() => undefined);
+    if (this.hasSession() && this.access) {
+      // Best effort: the local sign-out happens whether or not the server hears about it. The
+      // cookie names the sign-in to end, and the answer clears it.
+      await this.api.post('/auth/logout', { body: {} }).catch(() => undefined);
     }
     this.clear();
     this.set({ status: 'signed-out', me: null });
@@ -131,7 +136,7 @@ export class Session implements TokenSource {
   async accessToken(): Promise<string | null> {
     if (this.access && this.access.expiresAt - Date.now() > 5_000) return this.access.token;
     if (this.snapshot.status === 'expired') return this.waitForSignIn();
-    if (!this.storedRefresh()) return null;
+    if (!this.hasSession()) return null;
     return this.refresh();
   }
 
@@ -142,13 +147,18 @@ export class Session implements TokenSource {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
-  private storedRefresh(): string | null {
+  private hasSession(): boolean {
     const s = storage();
-    return s ? s.getItem(REFRESH_KEY) : this.memoryRefresh;
+    return s ? s.getItem(SESSION_KEY) !== null : this.memorySession;
+  }
+
+  private forgetSession() {
+    storage()?.removeItem(SESSION_KEY);
+    this.memorySession = false;
   }
 
   private accept(answer: SessionAnswer) {
-    // The stored refresh token is shared by the tabs; if another tab signed in as somebody else,
+    // The refresh cookie is shared by the tabs; if another tab signed in as somebody else,
     // this page must not carry on showing the previous user's screen with the new user's token.
     const me = this.snapshot.me?.user;
     if (me && subjectOf(answer.accessToken) !== me.id) {
@@ -156,8 +166,8 @@ export class Session implements TokenSource {
     }
     this.access = { token: answer.accessToken, expiresAt: Date.now() + answer.expiresIn * 1000 };
     const s = storage();
-    if (s) s.setItem(REFRESH_KEY, answer.refreshToken);
-    else this.memoryRefresh = answer.refreshToken;
+    if (s) s.setItem(SESSION_KEY, 'cookie');
+    else this.memorySession = true;
     clearTimeout(this.timer);
     const wait = Math.max(5_000, answer.expiresIn * 1000 - EARLY_MS);
     this.timer = setTimeout(() => void this.refresh(), wait);
@@ -166,26 +176,23 @@ export class Session implements TokenSource {
   private clear() {
     this.access = null;
     clearTimeout(this.timer);
-    storage()?.removeItem(REFRESH_KEY);
-    this.memoryRefresh = null;
+    this.forgetSession();
   }
 
   /** One refresh at a time in this tab, and across tabs through the lock. */
   private refresh(): Promise<string | null> {
     this.refreshing ??= withRefreshLock(async () => {
-      const refreshToken = this.storedRefresh();
-      if (!refreshToken) return this.expire();
+      if (!this.hasSession()) return this.expire();
       try {
-        const answer = await this.api.post('/auth/refresh', { body: { refreshToken } });
+        const answer = await this.api.post('/auth/refresh', { body: {} });
         this.accept(answer);
         return answer.accessToken;
       } catch (err) {
         if (err instanceof ApiError && (err.status === 401 || err.status === 422)) {
-          storage()?.removeItem(REFRESH_KEY);
-          this.memoryRefresh = null;
+          this.forgetSession();
           return this.expire();
         }
-        // Offline or a server hiccup: keep the refresh token and try again on the next call.
+        // Offline or a server hiccup: the cookie may still be good; try again on the next call.
         this.access = null;
         throw err;
       }
@@ -219,7 +226,7 @@ export class Session implements TokenSource {
 
   /** Another tab signed out (or in as someone else): follow it. */
   private onStorage = (e: StorageEvent) => {
-    if (e.key !== REFRESH_KEY) return;
+    if (e.key !== SESSION_KEY) return;
     if (e.newValue === null && this.snapshot.status === 'signed-in') {
       this.access = null;
       clearTimeout(this.timer);

@@ -276,8 +276,13 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     await page.waitForURL((u) => u.pathname === '/status');
     await page.goto(`${stack.baseUrl}/inbox`);
     await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
+    // The refresh token is an HttpOnly cookie: the page's scripts cannot read it, nor find it in storage.
+    const cookie = (await page.context().cookies(`${stack.baseUrl}/v1/auth/refresh`)).find((c) => c.name === 'lp_refresh');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1/auth' });
+    expect(await inPage<string>(page, 'document.cookie')).not.toContain('lp_refresh');
+    expect(await inPage<string>(page, 'JSON.stringify(localStorage)')).not.toContain(cookie!.value);
     // Revoke this browser's sign-in from elsewhere (as "sign out everywhere" would).
-    const refreshToken = await inPage<string>(page, `localStorage.getItem('leadpulse.refresh')`);
+    const refreshToken = cookie!.value;
     const james = await apiLogin(stack.baseUrl, demoEmail('james'));
     expect((await apiCall(stack.baseUrl, james.accessToken, '/auth/logout', { body: { refreshToken } })).status).toBe(204);
 

@@ -524,15 +524,25 @@ export interface Schemas {
     /** Latest churn risk, 0–1 (null: not assessed yet) */
     risk: number | null;
     drivers: Array<{
-      /** reply_recency | response_rate_decay | unanswered_outbound | stage_stagnation | sentiment_trend */
+      /** reply_recency | response_rate_decay | unanswered_outbound | stage_stagnation | sentiment_trend (a CSV-trained model's column outside the feature row: its own name) */
       driver: string;
       /** Log-odds this driver added (+) or removed (−) */
       contribution: number;
       /** What the driver saw, in plain words */
       evidence: string;
     }>;
-    /** `churn-prior-v1` = the documented prior */
+    /** `churn-prior-v1` = the documented prior, else the trained churn version id (mdl_…) */
     modelVersion: string | null;
+    /** The model that produced the latest risk (null: not assessed yet) */
+    model: ({
+      source: "prior" | "trained";
+      /** Same as modelVersion */
+      id: string;
+      /** The churn version number (GET /v1/models); null for the prior */
+      version: number | null;
+      /** A CSV import, or the tenant’s own resolved episodes; null for the prior */
+      trainedOn: ("csv" | "outcomes") | null;
+    }) | null;
     assessedAt: string | null;
     /** Newest first (up to 30) */
     history: Array<{
@@ -568,9 +578,11 @@ export interface Schemas {
     tenant: string;
     email: string;
     password: string;
+    /** `body` (default): the refresh token is in the answer. `cookie`: it is set as an HttpOnly cookie for /v1/auth and left out of the answer (browsers). */
+    session?: "body" | "cookie";
   };
   Logout: {
-    refreshToken: string;
+    refreshToken?: string;
   };
   Message: {
     id: string;
@@ -593,7 +605,7 @@ export interface Schemas {
     replyLatencyMs: number | null;
   };
   Model: {
-    kind: "sell" | "buy" | "refinance" | "invest";
+    kind: "sell" | "buy" | "refinance" | "invest" | "churn";
     active: ({
       id: string;
       version: number;
@@ -607,7 +619,7 @@ export interface Schemas {
     prior: boolean;
     /** Newest first, without the model itself */
     versions: Array<Schemas["ModelVersion"]>;
-    /** Live precision: of the alerts of this kind with a recorded outcome, the share that converted */
+    /** Live precision: of the alerts of this kind with a recorded outcome, the share that converted (churn raises none: its outcomes are in GET /v1/churn/summary) */
     alerts: {
       alertsWithOutcome: number;
       converted: number;
@@ -622,19 +634,19 @@ export interface Schemas {
     ece: number | null;
     accuracy: number | null;
     logLoss?: number | null;
-    /** Of the rows scored at or above the tenant's alert threshold, the share that converted (null when none reach it) */
+    /** Of the rows scored at or above the tenant's threshold, the share with label 1 (converted; for churn, not saved); null when none reach it */
     precisionAtThreshold: number | null;
-    /** The tenant's alertThreshold when the model was trained */
+    /** The tenant's alertThreshold (for churn: churn.riskThreshold) when the model was trained */
     threshold: number;
     folds: number;
     /** Rows trained on */
     n: number;
-    /** Of which converted */
+    /** Of which label 1 (converted; for churn, not saved) */
     positives: number;
   };
   ModelTraining: {
     id: string;
-    kind: "sell" | "buy" | "refinance" | "invest";
+    kind: "sell" | "buy" | "refinance" | "invest" | "churn";
     source: "csv" | "outcomes";
     /** queued → parsing → training → succeeded (new version active) | rejected (stored, not better) | failed (see error) */
     status: "queued" | "parsing" | "training" | "succeeded" | "rejected" | "failed";
@@ -668,7 +680,7 @@ export interface Schemas {
   };
   ModelVersion: {
     id: string;
-    kind: "sell" | "buy" | "refinance" | "invest";
+    kind: "sell" | "buy" | "refinance" | "invest" | "churn";
     version: number;
     status: "active" | "candidate" | "rejected" | "retired";
     /** logistic | gbt | blend (chosen by cross-validated log-loss) */
@@ -714,7 +726,7 @@ export interface Schemas {
     };
   };
   Refresh: {
-    refreshToken: string;
+    refreshToken?: string;
   };
   RoutingDecision: {
     ruleId: string;
@@ -746,7 +758,8 @@ export interface Schemas {
   }>;
   Session: {
     accessToken: string;
-    refreshToken: string;
+    /** Absent in cookie mode: the refresh token is then the HttpOnly `lp_refresh` cookie */
+    refreshToken?: string;
     /** Seconds until the access token expires */
     expiresIn: number;
   };
@@ -1039,6 +1052,16 @@ export interface Paths {
       };
     };
   };
+  "/billing/portal": {
+    /** Open the Stripe Customer Portal for the tenant's subscription: seats, plan, card, invoices, cancelling (owners and admins) */
+    post: {
+      permission: "tenant:write";
+      status: 200;
+      response: {
+        url: string;
+      };
+    };
+  };
   "/churn/summary": {
     /** Going-cold prevention: at-risk leads, interventions, outcomes, and saves against the random holdout */
     get: {
@@ -1190,20 +1213,21 @@ export interface Paths {
       body: {
         key: string;
         name: string;
-        /** What counts as a conversion (default lead_qualified, recorded by the assistant when a lead qualifies) */
+        /** What counts as a conversion: lead_qualified (the default, recorded by the assistant when a lead qualifies), alert_converted (recorded when an alert about the lead gets the outcome converted: the natural goal of a routing_strategy experiment), or any event an outside system posts to /conversions */
         conversionEvent?: string;
         lever: "assistant_script";
         variants: Array<{
           key: string;
           weight: number;
           config: {
-            scriptVariant: string;
+            /** The wording the seller assistant uses for the lead (opening and questions): standard (the tenant's templates, the usual control), direct (short and plain), consultative (says why each question helps) */
+            scriptVariant: "standard" | "direct" | "consultative";
           };
         }>;
       } | {
         key: string;
         name: string;
-        /** What counts as a conversion (default lead_qualified, recorded by the assistant when a lead qualifies) */
+        /** What counts as a conversion: lead_qualified (the default, recorded by the assistant when a lead qualifies), alert_converted (recorded when an alert about the lead gets the outcome converted: the natural goal of a routing_strategy experiment), or any event an outside system posts to /conversions */
         conversionEvent?: string;
         lever: "follow_up_cadence";
         variants: Array<{
@@ -1216,13 +1240,14 @@ export interface Paths {
       } | {
         key: string;
         name: string;
-        /** What counts as a conversion (default lead_qualified, recorded by the assistant when a lead qualifies) */
+        /** What counts as a conversion: lead_qualified (the default, recorded by the assistant when a lead qualifies), alert_converted (recorded when an alert about the lead gets the outcome converted: the natural goal of a routing_strategy experiment), or any event an outside system posts to /conversions */
         conversionEvent?: string;
         lever: "routing_strategy";
         variants: Array<{
           key: string;
           weight: number;
           config: {
+            /** Replaces the strategy of whichever routing rule matches the lead's alerts */
             strategy: "least_loaded" | "round_robin" | "broadcast";
           };
         }>;
@@ -1679,7 +1704,7 @@ export interface Paths {
     };
   };
   "/models": {
-    /** The four models: active version or priors, stored versions, live alert precision */
+    /** The four propensity models and churn: active version or priors, stored versions, live alert precision */
     get: {
       permission: "analytics:read";
       query: { versions?: number };
@@ -1702,7 +1727,7 @@ export interface Paths {
     /** Probabilities and reasons from the tenant's active model */
     post: {
       permission: "leads:read";
-      path: { kind: "sell" | "buy" | "refinance" | "invest" };
+      path: { kind: "sell" | "buy" | "refinance" | "invest" | "churn" };
       body: Schemas["PredictRequest"];
       status: 200;
       response: {
@@ -1723,7 +1748,7 @@ export interface Paths {
     /** Train a model from a CSV of historical leads with outcomes */
     post: {
       permission: "models:write";
-      path: { kind: "sell" | "buy" | "refinance" | "invest" };
+      path: { kind: "sell" | "buy" | "refinance" | "invest" | "churn" };
       query: { label: string; exclude?: string; wait?: string };
       status: 200;
       response: Schemas["TrainingResult"];
@@ -1733,7 +1758,7 @@ export interface Paths {
     /** Make a stored version the active one (manual rollback); audited */
     post: {
       permission: "models:write";
-      path: { kind: "sell" | "buy" | "refinance" | "invest"; version: number };
+      path: { kind: "sell" | "buy" | "refinance" | "invest" | "churn"; version: number };
       status: 200;
       response: {
         version: Schemas["ModelVersion"];
@@ -1910,6 +1935,7 @@ export const OPERATIONS = {
   "POST /auth/refresh": "public",
   "GET /billing": "tenant:read",
   "POST /billing/checkout": "tenant:write",
+  "POST /billing/portal": "tenant:write",
   "GET /churn/summary": "analytics:read",
   "GET /coaching/agents/{id}": "users:read",
   "POST /coaching/agents/{id}/analyze": "leads:write",
