@@ -25,6 +25,8 @@ export const commonErrors = {
 } as const;
 
 export const notFound = { 404: { description: 'Not found (or not yours)', content: { 'application/json': { schema: ErrorSchema } } } } as const;
+/** A paid feature's write or action, for a tenant whose plan lacks it (the message names the plan that has it). */
+export const planRequired = { 402: { description: "Not in the tenant's plan (plan_feature_required): details name the feature, the plan and the plan that includes it", content: { 'application/json': { schema: ErrorSchema } } } } as const;
 export const conflict = { 409: { description: 'Conflicts with existing data', content: { 'application/json': { schema: ErrorSchema } } } } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -295,6 +295,18 @@ describe('plan features', () => {
     expect((await billing(t)).features).toEqual(['seller_bot', 'alerts', 'dashboard']);
   });
 
+  it('the API reference lists the 402 on exactly the operations that are gated', async () => {
+    const doc = await json(await api('/v1/openapi.json'));
+    const templates = Object.keys(doc.paths).map((tpl) => ({ tpl, re: new RegExp(`^${tpl.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+    const operationOf = (method: string, path: string) => {
+      const bare = path.replace(/^\/v1/, '').replace(/\?.*$/, '');
+      return `${method.toLowerCase()} ${templates.find((t) => t.re.test(bare))!.tpl}`;
+    };
+    const gated = new Set(GATED.map((g) => operationOf(g.method, g.path)));
+    const documented = new Set(Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([tpl, ops]) => Object.entries(ops).filter(([, op]) => op.responses?.['402']).map(([m]) => `${m} ${tpl}`)));
+    expect([...documented].sort()).toEqual([...gated].sort());
+  });
+
   it('lifts the gate the moment a signed Stripe webhook upgrades the tenant, and restores it when the subscription ends; the data stays readable', async () => {
     const t = await provisionTestTenant({ plan: 'free' });
     const put = () => api('/v1/routing/rules', { method: 'PUT', token: t.owner.token, ip: t.ip, body: { rules: [RULE] } });

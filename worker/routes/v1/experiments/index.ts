@@ -17,7 +17,7 @@ import {
   stopExperiment,
   type ExperimentRow,
 } from '../../../services/experiments/experiments';
-import { commonErrors, conflict, IdParam, json, jsonBody, notFound } from '../schemas';
+import { commonErrors, conflict, IdParam, json, jsonBody, notFound, planRequired } from '../schemas';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'use 1–64 lowercase letters, digits, _ . -');
 const Unit = z.string().trim().min(1).max(128).openapi({ description: 'What is assigned: usually a lead id', example: 'lead_1ChHDFAV9aDuq284GjB79b' });
@@ -142,7 +142,7 @@ const create = defineRoute('tenant:write', {
   summary: 'Create an experiment (draft) on a lever, with weighted variants; the first variant is the control',
   middleware: [requiresPlanFeature('experiments')],
   request: { body: jsonBody(CreateBody) },
-  responses: { 201: json(one, 'The experiment, as a draft'), ...commonErrors, ...conflict },
+  responses: { 201: json(one, 'The experiment, as a draft'), ...commonErrors, ...conflict, ...planRequired },
 });
 
 const list = defineRoute('tenant:read', {
@@ -170,7 +170,7 @@ const transition = (verb: 'start' | 'stop', summary: string, middleware: Middlew
     tags: ['Experiments'],
     summary,
     request: { params: IdParam('exp') },
-    responses: { 200: json(one, 'The experiment after the transition'), ...commonErrors, ...notFound, ...conflict },
+    responses: { 200: json(one, 'The experiment after the transition'), ...commonErrors, ...notFound, ...conflict, ...(middleware.length ? planRequired : {}) },
   });
 const start = transition('start', 'Start a draft (one running experiment per lever)', [requiresPlanFeature('experiments')]);
 const stop = transition('stop', 'Stop a running experiment (its results stay; late conversions of exposed units still count)');

@@ -4,7 +4,7 @@ import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { requiresPlanFeature } from '../../../middleware/plan';
 import { configureWebhookEndpoint, getWebhookEndpoint, removeWebhookEndpoint, WEBHOOK_SECRET_LENGTH, WEBHOOK_URL_MAX, webhookUrlProblem } from '../../../services/tenant-webhooks/endpoint';
 import { sendTestWebhook } from '../../../services/tenant-webhooks/ping';
-import { commonErrors, conflict, json, jsonBody, notFound, serialize } from '../schemas';
+import { commonErrors, conflict, json, jsonBody, notFound, planRequired, serialize } from '../schemas';
 
 const time = z.string().nullable();
 
@@ -64,7 +64,7 @@ const put = defineRoute('integrations:write', {
   summary: "Set the tenant's outbound webhook (signed deliveries of alerts and other events)",
   middleware: [requiresPlanFeature('tenant_webhooks')],
   request: { body: jsonBody(Body) },
-  responses: { 200: json(EndpointSchema, 'The endpoint (never its secret)'), ...commonErrors },
+  responses: { 200: json(EndpointSchema, 'The endpoint (never its secret)'), ...commonErrors, ...planRequired },
 });
 
 // integrations:write for reading too: hook URLs often carry the receiver's own token in the path.
@@ -90,7 +90,7 @@ const test = defineRoute('integrations:write', {
   tags: ['Integrations'],
   summary: 'Send a signed `webhook.test` event to the endpoint (through the same queue and retries)',
   middleware: [requiresPlanFeature('tenant_webhooks')],
-  responses: { 202: json(z.object({ deliveryId: z.string() }), 'Queued; its outcome shows in recentDeliveries'), ...commonErrors, ...notFound, ...conflict },
+  responses: { 202: json(z.object({ deliveryId: z.string() }), 'Queued; its outcome shows in recentDeliveries'), ...commonErrors, ...notFound, ...conflict, ...planRequired },
 });
 
 export const webhookIntegrationRoute = newRouter()

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { requiresPlanFeature } from '../../../middleware/plan';
 import { activateVersion } from '../../../services/models/versions';
-import { commonErrors, json, notFound, serialize } from '../schemas';
+import { commonErrors, json, notFound, planRequired, serialize } from '../schemas';
 import { KindParam, VersionSchema } from './schemas';
 
 const route = defineRoute('models:write', {
@@ -23,7 +23,7 @@ const route = defineRoute('models:write', {
       }),
       'Now active',
     ),
-    ...commonErrors,
+    ...commonErrors, ...planRequired,
     ...notFound,
   },
 });

@@ -6,7 +6,7 @@ import { BadRequest, fieldIssues, ServiceError, ValidationFailed } from '../../.
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { requirePlanFeature } from '../../../services/billing/billing';
 import { enqueueCsvTraining, MAX_CSV_BYTES, MAX_RUNNING_TRAININGS, trainFromCsv } from '../../../services/models/trainings';
-import { commonErrors, ErrorSchema, json } from '../schemas';
+import { commonErrors, ErrorSchema, json, planRequired } from '../schemas';
 import { BadRowSchema, KindParam, MetricsSchema } from './schemas';
 
 const MB = MAX_CSV_BYTES / (1024 * 1024);
@@ -74,6 +74,7 @@ const route = defineRoute('models:write', {
     200: json(Outcome, 'Trained (wait=true): the stored version, active or rejected, and why'),
     202: json(z.object({ trainingId: z.string(), status: z.literal('queued') }), 'Queued (wait=false)'),
     ...commonErrors,
+    ...planRequired,
     429: { description: `Too many runs in progress (at most ${MAX_RUNNING_TRAININGS}), or rate limited; see Retry-After`, content: { 'application/json': { schema: ErrorSchema } } },
     413: { description: `Body above ${MB} MB`, content: { 'application/json': { schema: ErrorSchema } } },
     415: { description: 'Not text/csv or multipart/form-data', content: { 'application/json': { schema: ErrorSchema } } },

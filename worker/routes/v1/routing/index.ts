@@ -3,7 +3,7 @@ import { ROUTABLE_KINDS, RoutingRulesSchema } from '../../../intelligence/routin
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
 import { requiresPlanFeature } from '../../../middleware/plan';
 import { getRoutingRules, previewRoute, putRoutingRules } from '../../../services/routing/routing';
-import { commonErrors, json, jsonBody } from '../schemas';
+import { commonErrors, json, jsonBody, planRequired } from '../schemas';
 
 const Rules = RoutingRulesSchema.openapi('RoutingRules', {
   example: [
@@ -26,7 +26,7 @@ const put = defineRoute('routing:write', {
   summary: 'Replace the routing rules',
   middleware: [requiresPlanFeature('routing_rules')],
   request: { body: jsonBody(z.object({ rules: Rules })) },
-  responses: { 200: json(z.object({ rules: Rules }), 'Saved'), ...commonErrors },
+  responses: { 200: json(z.object({ rules: Rules }), 'Saved'), ...commonErrors, ...planRequired },
 });
 
 const Decision = z
