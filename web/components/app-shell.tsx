@@ -20,7 +20,7 @@ import { cx, NotAllowed, Notice, Skeleton } from './ui';
 
 /**
  * Admin sections and the operation each one is built on; the admin tab shows if any is allowed.
- * `withAdmin` sections are read with a permission every read-only role holds (Models: analytics:read),
+ * `withAdmin` sections are read with a permission every read-only role holds (Models: analytics:read, Billing: tenant:read),
  * so they show only to a role that already has a section of its own: a manager sees the models
  * read-only, a viewer has no admin area at all.
  */
@@ -33,6 +33,8 @@ export const ADMIN_SECTIONS: Array<{ href: string; label: string; op: OperationK
   { href: '/admin/webhook', label: 'Outbound webhook', op: 'PUT /integrations/webhook' },
   { href: '/admin/models', label: 'Models', op: 'GET /models', withAdmin: true },
   { href: '/admin/audit', label: 'Audit log', op: 'GET /audit-log' },
+  // Every member reads the plan (tenant:read), so it is withAdmin here; agents and viewers open /admin/billing directly.
+  { href: '/admin/billing', label: 'Billing', op: 'GET /billing', withAdmin: true },
 ];
 
 export function canAdmin(me: Me | null): boolean {
@@ -272,6 +274,17 @@ function AccountMenu({ me }: { me: Me }) {
               {me.user?.role ?? 'api key'} · {me.tenant.name}
             </p>
           </div>
+          {/* Every member may read the plan; agents and viewers have no admin tab to find it under. */}
+          {allowed(me, 'GET /billing') && (
+            <Link
+              href="/admin/billing"
+              role="menuitem"
+              onClick={() => setOpen(false)}
+              className="mt-1 flex min-h-11 w-full items-center rounded-lg px-2 text-left text-sm font-semibold text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+            >
+              Plan and billing
+            </Link>
+          )}
           <button
             type="button"
             role="menuitem"

@@ -11,6 +11,8 @@ export function AdminNav() {
   const { me } = useSession();
   const pathname = usePathname();
   const sections = adminSections(me);
+  // An agent or viewer reading Billing has no admin area: no empty tab strip.
+  if (sections.length === 0) return null;
   return (
     <nav aria-label="Admin sections" className="-mx-3 mb-4 overflow-x-auto px-3 sm:mx-0 sm:px-0">
       <ul className="flex min-w-max gap-1 border-b border-slate-200">

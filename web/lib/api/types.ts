@@ -22,8 +22,13 @@ export type Role = User['role'];
 export type Me = Answer<'/me', 'get'>;
 export type Permission = Me['permissions'][number];
 
+/** The four propensity models a lead is scored by. */
 export type ModelKind = 'sell' | 'buy' | 'refinance' | 'invest';
 export const MODEL_KINDS: readonly ModelKind[] = ['sell', 'buy', 'refinance', 'invest'];
+/** What Admin → Models trains and versions: the propensity models and churn (going cold), as the API names them. */
+export type TrainableModelKind = Schemas['Model']['kind'];
+export const TRAINABLE_MODEL_KINDS: readonly TrainableModelKind[] = [...MODEL_KINDS, 'churn'];
+export const MODEL_KIND_LABEL: Record<TrainableModelKind, string> = { sell: 'Sell', buy: 'Buy', refinance: 'Refinance', invest: 'Invest', churn: 'Churn (going cold)' };
 
 export type LeadScores = Answer<'/leads/{id}/scores', 'get'>;
 export type LeadChurn = Schemas['LeadChurn'];

@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Badge, Button, Card, Field, Notice, Select, cx } from '../../../components/ui';
 import { ApiError, describeError } from '../../../lib/api/client';
 import type { Schemas } from '../../../lib/api/openapi.gen';
-import { MODEL_KINDS, type ModelKind } from '../../../lib/api/types';
+import { MODEL_KIND_LABEL, TRAINABLE_MODEL_KINDS, type TrainableModelKind } from '../../../lib/api/types';
 import { count } from '../../../lib/format';
 import { session } from '../../../lib/session';
 import { MetricGrid } from './models-admin';
@@ -43,9 +43,15 @@ function uploadError(err: unknown): string {
   return describeError(err);
 }
 
+/** The outcome column a file most likely has for this kind (churn files say who churned). */
+function guessLabel(columns: string[], kind: TrainableModelKind): string {
+  const names = kind === 'churn' ? /^(churned|not_saved|stayed_cold|label|outcome)$/i : /^(converted|label|outcome)$/i;
+  return columns.find((c) => names.test(c)) ?? '';
+}
+
 export function CsvImport({ onTrained }: { onTrained: () => void }) {
   const ids = useId();
-  const [kind, setKind] = useState<ModelKind>('sell');
+  const [kind, setKind] = useState<TrainableModelKind>('sell');
   const [file, setFile] = useState<File | null>(null);
   const [columns, setColumns] = useState<string[]>([]);
   const [label, setLabel] = useState('');
@@ -53,6 +59,8 @@ export function CsvImport({ onTrained }: { onTrained: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [training, setTraining] = useState<Training | null>(null);
+  // The kind the run trains, kept apart from the select, which may change while it runs.
+  const [trainingKind, setTrainingKind] = useState<TrainableModelKind>('sell');
   const onTrainedRef = useRef(onTrained);
   onTrainedRef.current = onTrained;
 
@@ -65,7 +73,7 @@ export function CsvImport({ onTrained }: { onTrained: () => void }) {
     if (!f) return;
     const cols = await readHeader(f);
     setColumns(cols);
-    setLabel(cols.find((c) => /^(converted|label|outcome)$/i.test(c)) ?? '');
+    setLabel(guessLabel(cols, kind));
     if (cols.length < 2) setError('The first line of this file does not look like a CSV header (at least two columns).');
   }
 
@@ -82,6 +90,7 @@ export function CsvImport({ onTrained }: { onTrained: () => void }) {
         file,
         contentType: 'text/csv',
       });
+      setTrainingKind(kind);
       setTraining({ id: queued.trainingId, status: 'queued' } as Training);
     } catch (err) {
       setError(uploadError(err));
@@ -116,18 +125,26 @@ export function CsvImport({ onTrained }: { onTrained: () => void }) {
     <Card id="csv-import" title="Import a CSV and train">
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
         <Field label="Model" htmlFor={`${ids}-kind`}>
-          <Select id={`${ids}-kind`} value={kind} onChange={(e) => setKind(e.target.value as ModelKind)}>
-            {MODEL_KINDS.map((k) => (
+          <Select
+            id={`${ids}-kind`}
+            value={kind}
+            onChange={(e) => {
+              const next = e.target.value as TrainableModelKind;
+              setKind(next);
+              if (columns.length) setLabel(guessLabel(columns, next));
+            }}
+          >
+            {TRAINABLE_MODEL_KINDS.map((k) => (
               <option key={k} value={k}>
-                {k}
+                {MODEL_KIND_LABEL[k]}
               </option>
             ))}
           </Select>
         </Field>
-        <Field label="CSV file" htmlFor={`${ids}-file`} hint="Past leads, one per row, with a 0/1 outcome column">
+        <Field label="CSV file" htmlFor={`${ids}-file`} hint={kind === 'churn' ? 'At-risk leads, one per row: days_silent, response_rate_recent, response_rate_before, response_rate_decay, unanswered_outbound, stage_days, sentiment, stage, and a 0/1 outcome' : 'Past leads, one per row, with a 0/1 outcome column'}>
           <input id={`${ids}-file`} type="file" accept=".csv,text/csv" onChange={(e) => void choose(e.target.files?.[0] ?? null)} className="block w-full text-sm file:mr-3 file:min-h-11 file:rounded-lg file:border-0 file:bg-slate-100 file:px-3 file:font-semibold" />
         </Field>
-        <Field label="Label column" htmlFor={`${ids}-label`} hint="1 / true = converted">
+        <Field label="Label column" htmlFor={`${ids}-label`} hint={kind === 'churn' ? '1 / true = stayed cold (not saved)' : '1 / true = converted'}>
           <Select id={`${ids}-label`} value={label} disabled={!columns.length} onChange={(e) => setLabel(e.target.value)}>
             <option value="">{columns.length ? 'Choose the outcome column' : 'Choose a file first'}</option>
             {columns.map((c) => (
@@ -160,12 +177,12 @@ export function CsvImport({ onTrained }: { onTrained: () => void }) {
           </Button>
         </div>
       </form>
-      {training && <TrainingProgress training={training} />}
+      {training && <TrainingProgress training={training} kind={trainingKind} />}
     </Card>
   );
 }
 
-function TrainingProgress({ training: t }: { training: Training }) {
+function TrainingProgress({ training: t, kind }: { training: Training; kind: TrainableModelKind }) {
   const p = t.progress;
   // Parsing counts for the first third, folds for the rest (training is the long part).
   const parsed = p?.rowsTotal ? p.rowsParsed / p.rowsTotal : t.status === 'queued' ? 0 : p && p.foldsDone > 0 ? 1 : 0;
@@ -195,7 +212,7 @@ function TrainingProgress({ training: t }: { training: Training }) {
           <Notice tone={t.result.status === 'active' ? 'success' : 'warning'}>
             Version {t.result.version} is {t.result.status}. {t.result.decision}
           </Notice>
-          <MetricGrid metrics={t.result.metrics} />
+          <MetricGrid metrics={t.result.metrics} kind={kind} />
         </div>
       )}
       {(t.badRowCount ?? 0) > 0 && (
