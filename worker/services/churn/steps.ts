@@ -1,4 +1,4 @@
-import { automationAllowed } from '../billing/billing';
+import { automationAllowed, planAllows } from '../billing/billing';
 /**
  * One staged intervention of a treated episode, run by /jobs/churn-step when QStash delivers it:
  *   1 re_engage — a value-add text through the normal outbound path (opt-out, DNC, GHL DND,
@@ -68,8 +68,9 @@ export async function runChurnStep(env: unknown, deps: StepDeps, interventionId:
       if (found.step === 1 && found.status === 'done' && found.detail?.outcome === 'deferred') return await finishDeferred(ctx, deps, found, episode, lead);
       return { outcome: 'already_settled', step: found.step };
     }
-    // A past-due or canceled tenant keeps its data but loses automation: the step is cancelled, not retried.
-    const stop = (await automationAllowed(ctx)) ? whyStop(episode, lead) : 'automation_paused';
+    // A past-due or canceled tenant keeps its data but loses automation, and a plan without churn
+    // recovery runs no rescue: the step is cancelled, not retried.
+    const stop = !(await automationAllowed(ctx)) ? 'automation_paused' : !(await planAllows(ctx, 'churn_recovery')) ? 'plan_lacks_churn_recovery' : whyStop(episode, lead);
     if (stop) {
       if (stop === 'lead_replied') await markEpisodeSaved(ctx, episode, lead.lastInboundAt!);
       await settle(ctx, found, 'cancelled', { reason: stop });

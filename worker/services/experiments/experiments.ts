@@ -14,6 +14,7 @@ import { bucketOf, variantFor } from '../../intelligence/experiments/bucketing';
 import { experimentReport } from '../../intelligence/experiments/stats';
 import { Conflict, NotFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { planAllows } from '../billing/billing';
 import { audit, withTransaction, type ServiceContext } from '../context';
 
 export type ExperimentRow = typeof experiments.$inferSelect;
@@ -151,7 +152,9 @@ export async function exposeUnit(ctx: ServiceContext, experimentKey: string, uni
   return { variant, config };
 }
 
+/** Product levers follow a running experiment only while the tenant's plan includes experiments. */
 async function runningOnLever(ctx: ServiceContext, lever: Lever): Promise<ExperimentRow | undefined> {
+  if (!(await planAllows(ctx, 'experiments'))) return undefined;
   const [exp] = await ctx.db
     .select()
     .from(experiments)
@@ -190,19 +193,19 @@ export async function exposeUnitById(ctx: ServiceContext, id: string, unit: stri
 
 /**
  * Records `event` for `unit` in one experiment (by key or id) or, with `experimentKey` null, in
- * every running experiment that counts that event. Only exposed units convert: a conversion
+ * every started experiment (running or stopped) that counts that event. Only exposed units convert: a conversion
  * without an exposure has no variant to credit. A stopped experiment still takes conversions of
  * units exposed while it ran (a lead may qualify days after its last follow-up).
  * Returns the ids of the experiments where a new conversion was recorded.
  */
 export async function recordConversion(ctx: ServiceContext, experimentKey: string | null, unit: string, event: string, opts: { byId?: boolean } = {}): Promise<string[]> {
-  const target = experimentKey === null ? eq(experiments.status, 'running') : opts.byId ? eq(experiments.id, experimentKey) : eq(experiments.key, experimentKey);
+  const target = experimentKey === null ? undefined : opts.byId ? eq(experiments.id, experimentKey) : eq(experiments.key, experimentKey);
   const rows = await ctx.db.execute<{ experiment_id: string }>(sql`
     insert into ${experimentConversions} (tenant_id, experiment_id, unit, event)
     select ${ctx.tenantId}::text, ${experiments.id}, ${unit}::text, ${event}::text
     from ${experiments}
     join ${experimentExposures} on ${experimentExposures.experimentId} = ${experiments.id} and ${experimentExposures.unit} = ${unit}::text
-    where ${experiments.tenantId} = ${ctx.tenantId}::text and ${experiments.conversionEvent} = ${event}::text and ${experiments.status} <> 'draft' and ${target}
+    where ${experiments.tenantId} = ${ctx.tenantId}::text and ${experiments.conversionEvent} = ${event}::text and ${experiments.status} <> 'draft'${target ? sql` and ${target}` : sql``}
     on conflict do nothing
     returning experiment_id`);
   return rows.rows.map((r) => r.experiment_id);

@@ -9,7 +9,8 @@ import { PRIOR_VERSION } from '../../intelligence/scoring';
 import type { Signal } from '../../intelligence/signals/signals';
 import { raiseAlert } from '../alerts/alerts';
 import type { ServiceContext } from '../context';
-import { activeModels } from '../models/active';
+import { planAllows } from '../billing/billing';
+import { activeModels, type ActiveModels } from '../models/active';
 import { getTenant } from '../tenants/tenant';
 import { saveScores, scoreLeads, type LeadScoring } from './score';
 import type { TenantSettings } from '../tenants/settings';
@@ -17,12 +18,20 @@ import { findLead } from '../leads/leads';
 import { and, eq } from 'drizzle-orm';
 import { leadScores } from '../../db/schema';
 
+/**
+ * The tenant's trained models score its leads while its plan includes them; a tenant that
+ * dropped to free keeps its versions (readable, reactivated on upgrade) and is scored by the priors.
+ */
+async function scoringModels(ctx: ServiceContext): Promise<ActiveModels> {
+  return (await planAllows(ctx, 'scoring_models')) ? activeModels(ctx) : {};
+}
+
 /** Per call; bigger sets are paged by the caller (the job) so one statement never grows unbounded. */
 export const RESCORE_BATCH = 1000;
 
 export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string[], now = new Date()): Promise<{ scored: number; alerts: string[]; timings: Record<string, number> }> {
   const t0 = performance.now();
-  const [models, { settings }] = await Promise.all([activeModels(ctx), getTenant(ctx)]);
+  const [models, { settings }] = await Promise.all([scoringModels(ctx), getTenant(ctx)]);
   const timings = { setup: 0, score: 0, alerts: 0 };
   timings.setup = performance.now() - t0;
   const alerts: string[] = [];
@@ -107,7 +116,7 @@ export async function leadScoresView(ctx: ServiceContext, leadId: string) {
   let lead = await findLead(ctx, leadId);
   if (!lead.scoredAt) {
     const now = new Date();
-    await saveScores(ctx, await scoreLeads(ctx, [lead.id], await activeModels(ctx), now), now);
+    await saveScores(ctx, await scoreLeads(ctx, [lead.id], await scoringModels(ctx), now), now);
     lead = await findLead(ctx, leadId);
   }
   const rows = await ctx.db
