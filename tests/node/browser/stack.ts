@@ -22,6 +22,8 @@ export interface Stack {
   ghlUrl: string;
   /** The tenant-webhook receiver (records every request; GET /_sink/requests?path=). */
   sinkUrl: string;
+  /** The Stripe stand-in (Checkout and portal sessions it created at /_standin/…). */
+  stripeUrl: string;
   output: string[];
   stop(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function startStack(opts: { root?: string; timeoutMs?: number } = {
     await stopNpmStart(running);
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { baseUrl: `http://127.0.0.1:${ports.PORT}`, ghlUrl: `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`, sinkUrl: `http://127.0.0.1:${ports.LOCAL_WEBHOOK_SINK_PORT}`, output: running.output, stop };
+  return { baseUrl: `http://127.0.0.1:${ports.PORT}`, ghlUrl: `http://127.0.0.1:${ports.LOCAL_GHL_PORT}`, sinkUrl: `http://127.0.0.1:${ports.LOCAL_WEBHOOK_SINK_PORT}`, stripeUrl: `http://127.0.0.1:${ports.LOCAL_STRIPE_PORT}`, output: running.output, stop };
 }
 
 /** Signs in through the API (for arranging data; the browser signs in through the form). */

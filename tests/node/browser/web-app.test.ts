@@ -323,7 +323,7 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     await signIn(page, 'owner', '/admin/models');
     await page.waitForURL(`${stack.baseUrl}/admin/models`);
     await page.locator('[data-screen-ready="true"]').waitFor();
-    const invest = page.getByRole('region', { name: 'invest', exact: true });
+    const invest = page.getByRole('region', { name: 'Invest', exact: true });
     expect(await invest.textContent()).toContain('Documented priors');
 
     const form = page.getByRole('region', { name: 'Import a CSV and train' });
@@ -425,6 +425,69 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     await page.getByTestId('churn-verdict').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('churn-verdict').textContent()).toMatch(/^Not enough data yet: fewer than 20 resolved episodes/);
     expect(await page.getByTestId('churn-lift').textContent()).toBe('—');
+  }, 30_000);
+
+  it('billing: an owner sees the brokerage plan and is sent to the Stripe portal; an agent sees the plan without the buttons', async () => {
+    const page = await newPage(DESKTOP);
+    await signIn(page, 'owner', '/admin/billing');
+    await page.waitForURL(`${stack.baseUrl}/admin/billing`);
+    // npm start subscribes the demo tenant to brokerage (25 seats) through a signed Stripe webhook.
+    await expect.poll(() => page.getByTestId('billing-plan').textContent()).toBe('Brokerage');
+    expect(await page.getByTestId('billing-status').textContent()).toMatch(/^Paid and current/);
+    expect(await page.getByTestId('billing-seats').textContent()).toMatch(/^\d+ of 25 used$/);
+    expect(await page.getByTestId('billing-period-end').textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+    const features = await page.getByTestId('billing-features').getByRole('listitem').allTextContents();
+    expect(features).toEqual(expect.arrayContaining([expect.stringContaining('Agent coaching'), expect.stringContaining('SLA escalation'), expect.stringContaining('Routing rules')]));
+    expect(features.join(' ')).not.toMatch(/_/);
+    expect(await page.getByTestId('automation-paused').count()).toBe(0);
+    // Already subscribed: changes go through the portal, so there is no checkout to start.
+    expect(await page.getByRole('button', { name: 'Continue to checkout' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Billing' }).getAttribute('aria-current')).toBe('page');
+
+    // The stand-in creates portal sessions but serves no portal page: answer that navigation here.
+    const portalRequests: string[] = [];
+    await page.route(`${stack.stripeUrl}/portal/**`, (route) => {
+      portalRequests.push(route.request().url());
+      return route.fulfill({ contentType: 'text/html', body: '<title>Stripe portal</title>' });
+    });
+    await page.getByRole('button', { name: 'Manage billing' }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/portal/'));
+    const { sessions } = (await (await fetch(`${stack.stripeUrl}/_standin/portal_sessions`)).json()) as { sessions: Array<{ url: string; customer: string; return_url: string }> };
+    const created = sessions.at(-1)!;
+    expect(portalRequests).toEqual([created.url]);
+    expect(page.url()).toBe(created.url);
+    expect(created.customer).toMatch(/^cus_/);
+    expect(new URL(created.return_url).pathname).toBe('/billing');
+
+    // Stripe's return address forwards to the screen with its query.
+    await page.goto(`${stack.baseUrl}/billing?checkout=cancelled`);
+    await page.waitForURL(`${stack.baseUrl}/admin/billing?checkout=cancelled`);
+    await expect.poll(() => page.getByText('Checkout was cancelled').count()).toBe(1);
+
+    const agent = await newPage(PHONE);
+    await signIn(agent, 'maria', '/admin/billing');
+    await agent.waitForURL(`${stack.baseUrl}/admin/billing`);
+    await expect.poll(() => agent.getByTestId('billing-plan').textContent()).toBe('Brokerage');
+    expect(await agent.getByTestId('billing-seats').textContent()).toMatch(/of 25 used/);
+    expect(await agent.getByRole('button', { name: 'Manage billing' }).count()).toBe(0);
+    expect(await agent.getByRole('button', { name: 'Continue to checkout' }).count()).toBe(0);
+    expect(await agent.getByRole('navigation', { name: 'Admin sections' }).count()).toBe(0);
+    // The API agrees: reading is everyone's, the portal is not.
+    const maria = await apiLogin(stack.baseUrl, demoEmail('maria'));
+    expect((await apiCall(stack.baseUrl, maria.accessToken, '/billing/portal', { method: 'POST' })).status).toBe(403);
+  }, 45_000);
+
+  it('models: the churn card says its outcomes are the churn summary, and the CSV import offers churn with its label', async () => {
+    const page = await newPage(PHONE);
+    await signIn(page, 'owner', '/admin/models');
+    await page.waitForURL(`${stack.baseUrl}/admin/models`);
+    const card = page.getByRole('region', { name: 'Churn (going cold)', exact: true });
+    await card.waitFor();
+    expect(await card.getByTestId('churn-outcomes').textContent()).toMatch(/no alert precision/);
+    expect(await card.textContent()).not.toMatch(/Live alert precision/);
+    const form = page.getByRole('region', { name: 'Import a CSV and train' });
+    await form.getByLabel('Model').selectOption('churn');
+    expect(await form.textContent()).toMatch(/stayed cold \(not saved\)/);
   }, 30_000);
 
   it('business impact: a manager sees the four features with the assumptions next to the figures; an owner re-prices one; an agent is not allowed', async () => {
