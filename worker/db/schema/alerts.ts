@@ -33,6 +33,11 @@ export const alerts = pgTable(
     /** SLA ladder: 0 = first assignment, 1 = next agent, 2 = manager. */
     escalationLevel: integer('escalation_level').notNull().default(0),
     escalatedAt: ts('escalated_at'),
+    /**
+     * Who held the alert, unacknowledged, each time the SLA ladder moved it on (the ladder
+     * replaces the assignees, so without this the first agent of a move is not recorded anywhere).
+     */
+    slaMissedBy: text('sla_missed_by').array().notNull().default(sql`'{}'::text[]`),
     /** An alert nobody settles by then becomes expired. */
     expiresAt: ts('expires_at'),
     claimedBy: text('claimed_by').references(() => users.id),

@@ -139,8 +139,8 @@ export function ruleCoaching(m: AgentMetrics, team: TeamMetrics, names: Map<stri
 
   if (m.slaMisses > 0) {
     insights.push({
-      title: `${m.slaMisses} alert${m.slaMisses === 1 ? '' : 's'} escalated past your SLA to the managers`,
-      detail: `Team median: ${team.slaMisses ?? 0}. They reached the managers because you had not acknowledged them in time.`,
+      title: `${m.slaMisses} alert${m.slaMisses === 1 ? '' : 's'} escalated past your SLA`,
+      detail: `Team median: ${team.slaMisses ?? 0}. They went on to a colleague or the managers because you had not acknowledged them in time.`,
       evidence: m.slaMissAlertIds,
     });
     actions.push({ action: 'Acknowledge alerts as they arrive: keep the inbox open and notifications on', why: `${m.slaMisses} of your alerts escalated before you acknowledged them.` });

@@ -33,7 +33,8 @@ export interface CoachingAlert {
   leadId: string;
   kind: string;
   assignedAgentIds: string[];
-  escalationLevel: number;
+  /** Who held it, unacknowledged, when the SLA ladder moved it on (services/alerts/escalation.ts). */
+  slaMissedBy: string[];
   acknowledgedAt: Date | null;
   claimedBy: string | null;
   converted: boolean | null;
@@ -134,14 +135,12 @@ export const METRIC_DEFINITIONS: Record<string, string> = {
   questionsAsked: "The agent's messages containing a question mark",
   talkRatio: "Words the agent wrote ÷ words the lead wrote, on leads the agent wrote to",
   followUpCadenceMedianMs: "Median gap between two of the agent's messages to a lead that did not answer in between",
-  slaMisses: 'Alerts (created in the period) the agent still held, unacknowledged, when the SLA ladder escalated them to the managers',
+  slaMisses: 'Alerts (created in the period) the agent still held, unacknowledged, when the SLA ladder moved them on (to the next agent or to the managers)',
   missedOpportunities: 'Hot leads assigned to the agent with no message from them within the window after assignment',
   alerts: 'Alerts routed to the agent: acknowledged, claimed by them, claimed and converted',
 };
 
 export const MISSED_WINDOW_HOURS = 2;
-/** The SLA ladder's managers rung (services/alerts/escalation.ts). */
-const SLA_MISS_LEVEL = 2;
 /** Stored with every report: enough leads to act on, without copying a busy agent's whole book. */
 export const UNANSWERED_LISTED = 50;
 const HOUR_MS = 3_600_000;
@@ -209,11 +208,9 @@ export function computeAgentMetrics(agentId: string, rows: CoachingRows, opts: {
 
   const routed = rows.alerts.filter((a) => a.assignedAgentIds.includes(agentId));
   const claimed = rows.alerts.filter((a) => a.claimedBy === agentId);
-  // The ladder replaces the assignees when it moves an alert to the next agent (level 1), so those
-  // still listed at level 1 are the ones it moved to, not the ones who missed it. At level 2 the
-  // assignees who held it stay listed beside the managers: they are the ones who let it lapse.
-  // The first agent of an alert moved at level 1 is not recorded anywhere, so is not counted.
-  const misses = routed.filter((a) => a.escalationLevel >= SLA_MISS_LEVEL);
+  // Any rung counts: the first agent whose alert went to the next one missed the SLA as much as the
+  // next agent whose alert then went to the managers. Being handed a lapsed alert is not a miss.
+  const misses = rows.alerts.filter((a) => a.slaMissedBy.includes(agentId));
   const newestFirst = [...mine].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
   const missing = Object.fromEntries(QUESTIONS.map((q) => [q, newestFirst.filter((l) => ANSWER[q](l) === null).map((l) => l.id)])) as Record<Question, string[]>;
 

@@ -72,6 +72,8 @@ describe('SLA ladder', () => {
     const escalated = await alertRow(alert.id);
     expect(escalated.escalationLevel).toBe(1);
     expect(escalated.assignedAgentIds).toEqual([second]);
+    // The agent it was taken from is remembered as the one who let it lapse (coaching counts it).
+    expect(escalated.slaMissedBy).toEqual([first]);
     expect(escalated.routing!.why.join(' | ')).toMatch(/not acknowledged within \d+ min → next agent/);
     expect(await desk(t).pending()).toEqual([expect.objectContaining({ alertId: alert.id, level: 1 })]);
 
@@ -80,6 +82,7 @@ describe('SLA ladder', () => {
     expect(toManagers.escalationLevel).toBe(2);
     expect(toManagers.assignedAgentIds).toEqual(expect.arrayContaining([second, t.owner.id]));
     expect(toManagers.routing!.why.at(-1)).toMatch(/escalated to the managers/);
+    expect(toManagers.slaMissedBy).toEqual([first, second]);
     expect(await desk(t).pending()).toEqual([]);
   });
 

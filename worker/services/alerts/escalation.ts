@@ -82,6 +82,8 @@ async function reassign(ctx: ServiceContext, alert: AlertRow, level: number, age
       assignedAgentIds: agentIds,
       escalationLevel: level,
       escalatedAt: sql`now()`,
+      // The ones holding it now let it lapse (the update only applies if nobody moved it meanwhile).
+      slaMissedBy: [...new Set([...alert.slaMissedBy, ...alert.assignedAgentIds])],
       routing: { ...routing, why: [...routing.why, ...why] },
       updatedAt: sql`now()`,
     })

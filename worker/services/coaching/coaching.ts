@@ -141,7 +141,7 @@ async function loadRows(ctx: ServiceContext, from: Date, to: Date): Promise<Coac
       leadId: alerts.leadId,
       kind: alerts.kind,
       assignedAgentIds: alerts.assignedAgentIds,
-      escalationLevel: alerts.escalationLevel,
+      slaMissedBy: alerts.slaMissedBy,
       acknowledgedAt: alerts.acknowledgedAt,
       claimedBy: alerts.claimedBy,
       converted: alerts.converted,

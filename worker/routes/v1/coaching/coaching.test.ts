@@ -102,8 +102,10 @@ beforeAll(async () => {
     ]);
     await db.insert(alerts).values([
       alert('a1', 'ann', 'hot_lead', [agentA.id], 0, { acknowledgedAt: at(10 * MIN), claimedBy: agentA.id, claimedAt: at(11 * MIN), converted: true, status: 'converted' }),
-      alert('a2', 'ben', 'sell', [agentA.id, manager.id], 2),
-      alert('a3', 'dee', 'hot_lead', [agentA.id], 1, { acknowledgedAt: at(3 * DAY + HOUR), claimedBy: agentB.id, claimedAt: at(3 * DAY + HOUR) }),
+      // A held it at the managers' rung.
+      alert('a2', 'ben', 'sell', [agentA.id, manager.id], 2, { slaMissedBy: [agentA.id] }),
+      // B let it lapse and the ladder moved it to A: B's miss, not A's.
+      alert('a3', 'dee', 'hot_lead', [agentA.id], 1, { slaMissedBy: [agentB.id], acknowledgedAt: at(3 * DAY + HOUR), claimedBy: agentB.id, claimedAt: at(3 * DAY + HOUR) }),
       // Created before the period: not counted.
       alert('a4', 'old', 'sell', [agentA.id], 1, {}, new Date('2026-02-11T00:00:00Z')),
     ]);
@@ -131,7 +133,7 @@ describe('coaching metrics', () => {
     expect(m.talkRatio).toBe(1.75); // (6+6+3+6+7+7) / (7+3+4+4+2) = 35 / 20
     expect(m.followUps).toBe(2);
     expect(m.followUpCadenceMedianMs).toBe(36 * HOUR); // median(24 h, 48 h)
-    expect(m.slaMisses).toBe(1); // a2 reached the managers while A held it; a3 was moved *to* A (level 1)
+    expect(m.slaMisses).toBe(1); // a2 reached the managers while A held it; a3 was moved *to* A (B missed it)
     expect(m.slaMissAlertIds).toEqual([A.a2]);
     expect(m.missedOpportunities).toBe(2);
     expect(m.missed).toHaveLength(2);
@@ -139,7 +141,7 @@ describe('coaching metrics', () => {
     expect(m.alerts).toEqual({ routed: 3, acknowledged: 2, claimed: 1, converted: 1 });
 
     // Team = agents A and B (B: 2 leads, speed median(2, 4 min) = 3 min, reply median(20, 40 min) = 30 min,
-    // coverage 1/1/1/0.5, 2 questions, talk ratio (6+2)/(1+1) = 4, no follow-ups, no misses).
+    // coverage 1/1/1/0.5, 2 questions, talk ratio (6+2)/(1+1) = 4, no follow-ups, one miss: a3).
     expect(report.team).toEqual({
       agents: 2,
       leads: 3,
@@ -152,7 +154,7 @@ describe('coaching metrics', () => {
       questionsAsked: 3.5, // median(5, 2)
       talkRatio: 2.88, // median(1.75, 4) = 2.875
       followUpCadenceMedianMs: 36 * HOUR, // A only
-      slaMisses: 0.5, // median(1, 0)
+      slaMisses: 1, // median(1, 1)
       missedOpportunities: 1,
     });
   });
@@ -170,14 +172,15 @@ describe('coaching metrics', () => {
     expect(titles).toContain('Q1 (motivation) answered in 50 % of your conversations vs team 75 %');
     // 75 % vs 88 % and 50 % vs 50 %: within the margin, no tip.
     expect(titles.some((x: string) => x.startsWith('Q2') || x.startsWith('Q4'))).toBe(false);
-    expect(titles).toContain('1 alert escalated past your SLA to the managers');
+    expect(titles).toContain('1 alert escalated past your SLA');
     expect(titles).toContain('You write 1.75 words for every word the lead writes');
     expect(report.actions[0].action).toMatch(/^Call .*Dee.*Ben|^Call .*Ben.*Dee/);
   });
 
   it("B's figures come out of the same rows", async () => {
     const m = (await json(await coaching(agentB.id, t.owner.token))).metrics;
-    expect(m).toMatchObject({ leads: 2, speedToLeadMedianMs: 3 * MIN, replyTimeMedianMs: 30 * MIN, questionsAsked: 2, talkRatio: 4, followUpCadenceMedianMs: null, slaMisses: 0, missedOpportunities: 0 });
+    expect(m).toMatchObject({ leads: 2, speedToLeadMedianMs: 3 * MIN, replyTimeMedianMs: 30 * MIN, questionsAsked: 2, talkRatio: 4, followUpCadenceMedianMs: null, slaMisses: 1, missedOpportunities: 0 });
+    expect(m.slaMissAlertIds).toEqual([A.a3]);
     expect(m.alerts).toEqual({ routed: 0, acknowledged: 0, claimed: 1, converted: 0 });
   });
 });

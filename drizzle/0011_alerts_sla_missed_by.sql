@@ -1,0 +1,1 @@
+ALTER TABLE "alerts" ADD COLUMN "sla_missed_by" text[] DEFAULT '{}'::text[] NOT NULL;
