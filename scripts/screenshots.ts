@@ -93,6 +93,7 @@ async function main() {
     },
     { name: 'admin-models', who: 'owner', path: '/admin/models' },
     { name: 'admin-webhook', who: 'owner', path: '/admin/webhook' },
+    { name: 'admin-billing', who: 'owner', path: '/admin/billing' },
     { name: 'coaching', who: 'manager', path: '/coaching' },
     { name: 'impact', who: 'manager', path: '/impact' },
   ];

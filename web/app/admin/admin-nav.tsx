@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 import { adminSections } from '../../components/app-shell';
 import { cx } from '../../components/ui';
 import { useSession } from '../../lib/use-session';
@@ -11,6 +12,11 @@ export function AdminNav() {
   const { me } = useSession();
   const pathname = usePathname();
   const sections = adminSections(me);
+  const activeRef = useRef<HTMLAnchorElement>(null);
+  // On a phone the strip scrolls sideways: bring the open section into view (Billing is last, off-screen at 375 px).
+  useEffect(() => {
+    activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [pathname, sections.length]);
   // An agent or viewer reading Billing has no admin area: no empty tab strip.
   if (sections.length === 0) return null;
   return (
@@ -21,6 +27,7 @@ export function AdminNav() {
           return (
             <li key={s.href}>
               <Link
+                ref={active ? activeRef : undefined}
                 href={s.href}
                 aria-current={active ? 'page' : undefined}
                 className={cx(
