@@ -4,10 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepQueriesWhole } from './pglite-queue.mjs';
 
 const { dataDir, host, port } = workerData;
 const db = await PGlite.create(dataDir ? { dataDir } : {});
 const server = new PGLiteSocketServer({ db, host, port, maxConnections: 256 });
+keepQueriesWhole(server.queryQueue);
 await server.start();
 const conn = server.getServerConn();
 parentPort.postMessage({ type: 'ready', port: Number(conn.slice(conn.lastIndexOf(':') + 1)) });

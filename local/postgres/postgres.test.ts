@@ -70,6 +70,26 @@ describe('embedded Postgres behind the Neon WebSocket bridge', () => {
     expect(results.map((r) => r.rows[0].i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
+  it('keeps each connection’s extended queries whole while others run theirs (one PGlite backend serves them all)', async () => {
+    // A big parameter arrives in many TCP chunks; if another connection's Parse lands between a
+    // Parse and its (still arriving) Bind, Postgres answers "bind message supplies 1 parameters,
+    // but prepared statement "" requires 3".
+    const big = 'x'.repeat(2_000_000);
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        i % 2 ? pool.query('select length($1::text) as n', [big]) : pool.query('select $1::int + $2::int + $3::int as n', [i, 1, 2]),
+      ),
+    );
+    expect(results.map((r) => Number(r.rows[0].n))).toEqual(Array.from({ length: 24 }, (_, i) => (i % 2 ? big.length : i + 3)));
+  });
+
+  it('carries on after a failed statement on another connection', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? pool.query('select 1/0') : pool.query('select $1::int as i', [i]))));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(10);
+    expect(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.rows[0].i] : []))).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    expect((await pool.query('select 42 as v')).rows[0].v).toBe(42);
+  });
+
   it('frees the server connection when a client pool ends (per-request pools must not pile up)', async () => {
     const before = await pg.connections();
     for (let i = 0; i < 20; i++) {
