@@ -16,16 +16,27 @@ export async function createScratchDatabase(serverUrl: string, label = 'test') {
   const u = new URL(serverUrl);
   const bridge = await startNeonWsBridge({ allowedTargets: [`${u.hostname}:${u.port || 5432}`] });
   const name = `leadpulse_${label}_${Date.now()}_${process.pid}`;
-  const admin = localNeonPool(serverUrl, bridge.wsProxy, 1);
-  await dropStaleScratchDatabases(admin);
-  await admin.query(`create database ${name}`);
+  // The Neon driver's wsProxy is process-wide (neonConfig), and the stack started after this
+  // points it at its own bridge, gone by the time the run drops its database: so each use opens
+  // its own short-lived pool, which takes this bridge while it is the one configured.
+  const withAdmin = async (fn: (admin: Admin) => Promise<void>) => {
+    const admin = localNeonPool(serverUrl, bridge.wsProxy, 1);
+    try {
+      await fn(admin);
+    } finally {
+      await admin.end();
+    }
+  };
+  await withAdmin(async (admin) => {
+    await dropStaleScratchDatabases(admin);
+    await admin.query(`create database ${name}`);
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      await dropDatabase(admin, name);
-      await admin.end();
+      await withAdmin((admin) => dropDatabase(admin, name));
       await bridge.close();
     },
   };

@@ -21,8 +21,8 @@ export interface ScoreReason {
 }
 
 /**
- * A lead's latest probability per model, with the version that produced it, the reasons and the
- * feature row it was computed from (the snapshot an outcome later trains on).
+ * A lead's latest probability per model, with the version that produced it and the reasons. The
+ * feature row an outcome later trains on is kept by the alert it raised (`alerts.features`).
  */
 export const leadScores = pgTable(
   'lead_scores',
@@ -36,7 +36,6 @@ export const leadScores = pgTable(
     /** `prior-v1` before the tenant has a trained model, else the model version id. */
     modelVersion: text('model_version').notNull(),
     reasons: jsonb('reasons').$type<ScoreReason[]>().notNull().default([]),
-    features: jsonb('features').$type<Record<string, string | number | null>>().notNull().default({}),
     scoredAt: ts('scored_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.leadId, t.kind] }), index('lead_scores_tenant_kind_idx').on(t.tenantId, t.kind, t.probability)],

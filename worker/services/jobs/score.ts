@@ -28,6 +28,8 @@ export async function runScoringJob(env: unknown, db: Database, logger: Logger) 
 
   let scored = 0;
   let alerts = 0;
+  // Where the run's time went, summed over tenants (rescoreLeads: setup, score, write, wait).
+  const timings: Record<string, number> = {};
   for (const [tenantId, ids] of byTenant) {
     const { ctx, close } = openSystemContext(env, tenantId, logger);
     try {
@@ -35,11 +37,12 @@ export async function runScoringJob(env: unknown, db: Database, logger: Logger) 
       const result = await rescoreLeads(ctx, ids);
       scored += result.scored;
       alerts += result.alerts.length;
+      for (const [k, v] of Object.entries(result.timings)) timings[k] = (timings[k] ?? 0) + v;
     } finally {
       await close();
     }
   }
   const expired = await expireAlerts(env, db, logger);
-  logger.info('scoring job', { tenants: byTenant.size, scored, alerts, expired, ms: Date.now() - started });
+  logger.info('scoring job', { tenants: byTenant.size, scored, alerts, expired, timings, ms: Date.now() - started });
   return { tenants: byTenant.size, scored, alerts, expired };
 }

@@ -32,20 +32,38 @@ export const RESCORE_BATCH = 1000;
 export async function rescoreLeads(ctx: ServiceContext, leadIds: readonly string[], now = new Date()): Promise<{ scored: number; alerts: string[]; timings: Record<string, number> }> {
   const t0 = performance.now();
   const [models, { settings }] = await Promise.all([scoringModels(ctx), getTenant(ctx)]);
-  const timings = { setup: 0, score: 0, alerts: 0 };
+  // score: reading and scoring pages; write: alerts and score writes (overlapping the next page's score); wait: the time the loop waited for them.
+  const timings = { setup: 0, score: 0, write: 0, wait: 0 };
   timings.setup = performance.now() - t0;
   const alerts: string[] = [];
   let scored = 0;
-  for (let i = 0; i < leadIds.length; i += RESCORE_BATCH) {
-    const t1 = performance.now();
-    const results = await scoreLeads(ctx, leadIds.slice(i, i + RESCORE_BATCH), models, now);
-    scored += results.length;
-    const t2 = performance.now();
-    timings.score += t2 - t1;
-    // The alert does not wait for the scores to be written: an agent hears about it sooner.
-    const [created] = await Promise.all([raiseCrossings(ctx, results, settings), saveScores(ctx, results, now)]);
-    alerts.push(...created);
-    timings.alerts += performance.now() - t2;
+  // Pages are pipelined: the next page is read and scored while the previous one is written
+  // (the request's pool has connections to spare), with at most one page's writes in flight.
+  let writing: Promise<void> | null = null;
+  try {
+    for (let i = 0; i < leadIds.length; i += RESCORE_BATCH) {
+      const t1 = performance.now();
+      const results = await scoreLeads(ctx, leadIds.slice(i, i + RESCORE_BATCH), models, now);
+      scored += results.length;
+      timings.score += performance.now() - t1;
+      const t2 = performance.now();
+      await writing;
+      timings.wait += performance.now() - t2;
+      // The alert does not wait for the scores to be written: an agent hears about it sooner.
+      const t3 = performance.now();
+      writing = Promise.all([raiseCrossings(ctx, results, settings), saveScores(ctx, results, now)]).then(([created]) => {
+        alerts.push(...created);
+        timings.write += performance.now() - t3;
+      });
+      // Rethrown by the next `await writing` (or below); never an unhandled rejection meanwhile.
+      writing.catch(() => undefined);
+    }
+    const t4 = performance.now();
+    await writing;
+    timings.wait += performance.now() - t4;
+  } catch (err) {
+    await writing?.catch(() => undefined); // a failed read does not leave a write running past the pool
+    throw err;
   }
   return { scored, alerts, timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) };
 }

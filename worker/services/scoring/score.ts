@@ -31,7 +31,22 @@ const DAY = 86_400_000;
 /** Types whose latest properties describe the home and its market rather than behaviour. */
 const FACT_TYPES = ['property_facts', 'market_facts'];
 
-type LeadRow = typeof leads.$inferSelect;
+const SCORED_LEAD_COLUMNS = {
+  id: leads.id,
+  kind: leads.kind,
+  stage: leads.stage,
+  temperature: leads.temperature,
+  timelineDays: leads.timelineDays,
+  motivationCategory: leads.motivationCategory,
+  condition: leads.condition,
+  priceCents: leads.priceCents,
+  estimateCents: leads.estimateCents,
+  lastInboundAt: leads.lastInboundAt,
+  phone: leads.phone,
+  optedOut: leads.optedOut,
+  dnd: leads.dnd,
+};
+type LeadRow = { [K in keyof typeof SCORED_LEAD_COLUMNS]: (typeof leads.$inferSelect)[K] };
 
 /** Loads what a page of leads needs and computes their scores (no writes: see saveScores). */
 export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[], models: ActiveModels, now = new Date()): Promise<LeadScoring[]> {
@@ -39,8 +54,9 @@ export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[]
   const ids = [...new Set(leadIds)];
   const [tenant, rows, evs, facts, previous] = await Promise.all([
     getTenant(ctx),
+    // Only what scoring reads: a lead row also carries its conversation state and CRM fields.
     ctx.db
-      .select()
+      .select(SCORED_LEAD_COLUMNS)
       .from(leads)
       .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.id, ids), isNull(leads.deletedAt))),
     // Behaviour over the signals' windows (37 days; life events 180). Properties only where a
@@ -109,21 +125,23 @@ export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[]
 /**
  * Writes a scoring run: the four probabilities per lead (one upsert) and each lead's score and
  * signals (one update). Rows travel as one JSON parameter: a 500-lead page as 2 000 VALUES rows
- * would be 16 000 bind parameters for Postgres to parse.
+ * would be 16 000 bind parameters for Postgres to parse. The feature row is not written here:
+ * nothing reads it from lead_scores (an alert keeps its own snapshot, which is what outcomes
+ * train on), and four copies per lead were most of a rescore's write time.
  */
 export async function saveScores(ctx: ServiceContext, results: readonly LeadScoring[], now: Date): Promise<void> {
   if (!results.length) return;
   const scores = JSON.stringify(
-    results.flatMap((r) => MODEL_KINDS.map((kind) => ({ lead_id: r.leadId, kind, probability: r.models[kind].probability, model_version: r.models[kind].modelVersion, reasons: r.models[kind].reasons, features: r.features }))),
+    results.flatMap((r) => MODEL_KINDS.map((kind) => ({ lead_id: r.leadId, kind, probability: r.models[kind].probability, model_version: r.models[kind].modelVersion, reasons: r.models[kind].reasons }))),
   );
   const perLead = JSON.stringify(results.map((r) => ({ id: r.leadId, score: r.leadScore, signals: r.signals })));
   await Promise.all([
     ctx.db.execute(sql`
-      insert into ${leadScores} (tenant_id, lead_id, kind, probability, model_version, reasons, features, scored_at)
-      select ${ctx.tenantId}::text, v.lead_id, v.kind, v.probability, v.model_version, v.reasons, v.features, ${now}::timestamptz
-      from jsonb_to_recordset(${scores}::jsonb) as v(lead_id text, kind text, probability real, model_version text, reasons jsonb, features jsonb)
+      insert into ${leadScores} (tenant_id, lead_id, kind, probability, model_version, reasons, scored_at)
+      select ${ctx.tenantId}::text, v.lead_id, v.kind, v.probability, v.model_version, v.reasons, ${now}::timestamptz
+      from jsonb_to_recordset(${scores}::jsonb) as v(lead_id text, kind text, probability real, model_version text, reasons jsonb)
       on conflict (lead_id, kind) do update set probability = excluded.probability, model_version = excluded.model_version,
-        reasons = excluded.reasons, features = excluded.features, scored_at = excluded.scored_at`),
+        reasons = excluded.reasons, scored_at = excluded.scored_at`),
     ctx.db.execute(sql`
       update ${leads} set lead_score = v.score, signals = v.signals, scored_at = ${now}::timestamptz, updated_at = now()
       from jsonb_to_recordset(${perLead}::jsonb) as v(id text, score int, signals jsonb)

@@ -1,0 +1,1 @@
+ALTER TABLE "lead_scores" DROP COLUMN "features";
