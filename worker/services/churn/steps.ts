@@ -27,7 +27,7 @@ import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import { raiseAlert } from '../alerts/alerts';
 import { openSystemContext } from '../clients';
-import type { ServiceContext } from '../context';
+import { withTransaction, type ServiceContext } from '../context';
 import type { LeadRow } from '../leads/view';
 import { publishSteps, type ChurnQueue } from './queue';
 import { reEngagementText } from './message';
@@ -121,21 +121,28 @@ async function latestAssessment(ctx: ServiceContext, leadId: string) {
   return row ?? null;
 }
 
-/** Moves a step out of `scheduled` (only from there: a concurrent redelivery settles nothing twice); a `done` step is the episode's first action if none came before. */
+/**
+ * Moves a step out of `scheduled` (only from there: a concurrent redelivery settles nothing twice);
+ * a `done` step is the episode's first action if none came before. One transaction: a step seen
+ * done always comes with its first action recorded (a failure in between used to leave the step
+ * done, the redelivery found it settled, and the episode never got its first action).
+ */
 async function settle(ctx: ServiceContext, i: Intervention, status: Intervention['status'], detail: Record<string, unknown>) {
   const now = new Date();
-  const [row] = await ctx.db
-    .update(churnInterventions)
-    .set({ status, executedAt: now, detail: { ...(i.detail ?? {}), ...detail }, updatedAt: now })
-    .where(and(eq(churnInterventions.tenantId, ctx.tenantId), eq(churnInterventions.id, i.id), eq(churnInterventions.status, 'scheduled')))
-    .returning();
-  if (row && status === 'done') {
-    await ctx.db
-      .update(churnEpisodes)
-      .set({ firstActionAt: sql`coalesce(${churnEpisodes.firstActionAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
-      .where(and(eq(churnEpisodes.tenantId, ctx.tenantId), eq(churnEpisodes.id, i.episodeId)));
-  }
-  return row ?? null;
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .update(churnInterventions)
+      .set({ status, executedAt: now, detail: { ...(i.detail ?? {}), ...detail }, updatedAt: now })
+      .where(and(eq(churnInterventions.tenantId, tx.tenantId), eq(churnInterventions.id, i.id), eq(churnInterventions.status, 'scheduled')))
+      .returning();
+    if (row && status === 'done') {
+      await tx.db
+        .update(churnEpisodes)
+        .set({ firstActionAt: sql`coalesce(${churnEpisodes.firstActionAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
+        .where(and(eq(churnEpisodes.tenantId, tx.tenantId), eq(churnEpisodes.id, i.episodeId)));
+    }
+    return row ?? null;
+  });
 }
 
 async function markEpisodeSaved(ctx: ServiceContext, episode: Episode, at: Date) {

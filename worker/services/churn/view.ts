@@ -20,19 +20,19 @@ export async function leadChurn(ctx: ServiceContext, leadId: string) {
     .where(and(eq(churnAssessments.tenantId, ctx.tenantId), eq(churnAssessments.leadId, leadId)))
     .orderBy(desc(churnAssessments.assessedAt))
     .limit(HISTORY);
-  const [episode] = await ctx.db
+  // The steps before the episode: a step commits together with the episode's first action
+  // (steps.ts), so an episode read after its steps is never behind them ("step 1 done, no first
+  // action yet" was a read that came between two other commits).
+  const ofLead = and(eq(churnEpisodes.tenantId, ctx.tenantId), eq(churnEpisodes.leadId, leadId));
+  const latestId = ctx.db.select({ id: churnEpisodes.id }).from(churnEpisodes).where(ofLead).orderBy(desc(churnEpisodes.detectedAt)).limit(1);
+  const steps = await ctx.db
     .select()
-    .from(churnEpisodes)
-    .where(and(eq(churnEpisodes.tenantId, ctx.tenantId), eq(churnEpisodes.leadId, leadId)))
-    .orderBy(desc(churnEpisodes.detectedAt))
-    .limit(1);
-  const interventions = episode
-    ? await ctx.db
-        .select()
-        .from(churnInterventions)
-        .where(and(eq(churnInterventions.tenantId, ctx.tenantId), eq(churnInterventions.episodeId, episode.id)))
-        .orderBy(asc(churnInterventions.step))
-    : [];
+    .from(churnInterventions)
+    .where(and(eq(churnInterventions.tenantId, ctx.tenantId), sql`${churnInterventions.episodeId} = (${latestId})`))
+    .orderBy(asc(churnInterventions.step));
+  const [episode] = await ctx.db.select().from(churnEpisodes).where(ofLead).orderBy(desc(churnEpisodes.detectedAt)).limit(1);
+  // A new episode that started between the two reads has no steps yet.
+  const interventions = episode ? steps.filter((s) => s.episodeId === episode.id) : [];
   const latest = history[0];
   return {
     leadId,
