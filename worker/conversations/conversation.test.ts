@@ -27,6 +27,24 @@ async function say(t: GhlTenant, contact: string, body: string, expectReply = tr
   return sent.at(-1)?.message;
 }
 
+/**
+ * The lead's outbound message once the gate has decided it. The row is written `queued` before
+ * the compliance gate runs, so a read in between sees `queued`; wait past that (and `sending`).
+ */
+async function settledOutbound(leadId: string, kind: 'first_touch' | null, what: string) {
+  return eventually(
+    () =>
+      withDb(async (db) => {
+        const [row] = await db
+          .select()
+          .from(messages)
+          .where(and(eq(messages.leadId, leadId), kind ? eq(messages.kind, kind) : eq(messages.direction, 'outbound')));
+        return row && row.status !== 'queued' && row.status !== 'sending' ? row : undefined;
+      }),
+    what,
+  );
+}
+
 describe('the seller assistant over SMS', () => {
   it('qualifies a seller through Q1–Q4, classifies hot with reasons and hands the lead to an agent', async () => {
     const t = await ghlTenant();
@@ -169,10 +187,7 @@ describe('proactive messages', () => {
 
     const c = contactId('quiet');
     const lead = await createTestLead(t, { id: c, phone: '+15125550177', state: 'TX', tags: ['sms-consent'] });
-    const deferred = await eventually(
-      () => withDb(async (db) => (await db.select().from(messages).where(and(eq(messages.leadId, lead.id), eq(messages.kind, 'first_touch'))))[0]),
-      'the deferred first touch',
-    );
+    const deferred = await settledOutbound(lead.id, 'first_touch', 'the deferred first touch');
     expect(deferred.status).toBe('deferred');
     const due = deferred.scheduledFor!;
     const dueLocal = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(due);
@@ -189,10 +204,7 @@ describe('proactive messages', () => {
     await fetch(`${inject('ghlStandInUrl')}/_standin/faults`, { method: 'POST', body: JSON.stringify({ status: 429, count: 50, retryAfterSeconds: 1, contactId: c }) });
     await say(t, c, 'looking to sell my condo', false);
     const lead = (await leadByContact(t, c))!;
-    const deferred = await eventually(
-      () => withDb(async (db) => (await db.select().from(messages).where(and(eq(messages.leadId, lead.id), eq(messages.direction, 'outbound'))))[0]),
-      'the deferred reply',
-    );
+    const deferred = await settledOutbound(lead.id, null, 'the deferred reply');
     expect(deferred.status).toBe('deferred');
     // GHL recovers.
     await fetch(`${inject('ghlStandInUrl')}/_standin/faults?contactId=${c}`, { method: 'DELETE' });
@@ -214,10 +226,7 @@ describe('proactive messages', () => {
     const t = await ghlTenant();
     const c = contactId('noconsent');
     const lead = await createTestLead(t, { id: c, phone: '+15125550178' });
-    const row = await eventually(
-      () => withDb(async (db) => (await db.select().from(messages).where(and(eq(messages.leadId, lead.id), eq(messages.kind, 'first_touch'))))[0]),
-      'the first-touch record',
-    );
+    const row = await settledOutbound(lead.id, 'first_touch', 'the first-touch record');
     expect(row.status).toBe('suppressed');
     expect(row.error).toBe('no_consent');
     expect(await sentTo(c)).toHaveLength(0);
