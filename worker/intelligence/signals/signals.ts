@@ -40,6 +40,63 @@ export interface SignalEvent {
   properties?: Record<string, unknown>;
 }
 
+const DAY = 86_400_000;
+
+/** The windows (days back from now) the signals and the feature row count events over. */
+export const SUMMARY_WINDOWS = [7, 14, 30, 37] as const;
+/** How far back a life event still counts. */
+export const LIFE_EVENT_DAYS = 180;
+/** Site visits are counted as distinct days over this window. */
+export const VISIT_DAYS_WINDOW = 14;
+
+/**
+ * What the signals read of a lead's events: per type, how many fell in each window (`counts[type]`
+ * in SUMMARY_WINDOWS order, each window ending now, so future-dated events never count), the
+ * distinct UTC days with a site visit in the last 14 days, and the `kind` of each life event of
+ * the last 180 days. The scorer has Postgres aggregate it (services/scoring/score.ts); anything
+ * holding raw events uses summarizeEvents. Both must agree: a test compares them.
+ */
+export interface EventSummary {
+  counts: Record<string, readonly [d7: number, d14: number, d30: number, d37: number]>;
+  siteVisitDays14: number;
+  lifeEventKinds: string[];
+}
+
+export function summarizeEvents(events: readonly SignalEvent[], now: Date): EventSummary {
+  const at = now.getTime();
+  const counts: Record<string, [number, number, number, number]> = {};
+  const visitDays = new Set<number>();
+  const lifeEventKinds: string[] = [];
+  for (const e of events) {
+    const t = e.occurredAt.getTime();
+    if (t > at) continue;
+    const age = at - t;
+    if (e.type === 'life_event' && age <= LIFE_EVENT_DAYS * DAY) lifeEventKinds.push(String(e.properties?.kind ?? ''));
+    if (age > SUMMARY_WINDOWS[3] * DAY) continue;
+    const c = (counts[e.type] ??= [0, 0, 0, 0]);
+    SUMMARY_WINDOWS.forEach((days, i) => {
+      if (age <= days * DAY) c[i]!++;
+    });
+    if (e.type === 'site_visit' && age <= VISIT_DAYS_WINDOW * DAY) visitDays.add(Math.floor(t / DAY));
+  }
+  return { counts, siteVisitDays14: visitDays.size, lifeEventKinds };
+}
+
+/** Events of a type in the last `days` (one of SUMMARY_WINDOWS). */
+export function countWithin(summary: EventSummary, types: readonly string[], days: (typeof SUMMARY_WINDOWS)[number]): number {
+  const i = SUMMARY_WINDOWS.indexOf(days);
+  let n = 0;
+  for (const type of types) n += summary.counts[type]?.[i] ?? 0;
+  return n;
+}
+
+/** Per type, the events of the last 30 days (the feature row's `ev_*_30d` columns). */
+export function countsLast30Days(summary: EventSummary): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [type, c] of Object.entries(summary.counts)) if (c[2] > 0) out[type] = c[2];
+  return out;
+}
+
 export interface PropertyFacts {
   purchaseDate?: Date | null;
   estimateCents?: number | null;
@@ -76,7 +133,6 @@ export const DEFAULT_SIGNAL_THRESHOLDS: SignalThresholds = {
   nearbyActivityMinimum: 3,
 };
 
-const DAY = 86_400_000;
 const LIFE_EVENTS = new Set(['job_relocation', 'job_change', 'probate', 'estate_settlement', 'inheritance', 'downsizing_planned', 'upsizing_planned', 'rental_vacancy']);
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
@@ -86,38 +142,40 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 export function computeSignals(input: {
   now: Date;
-  events: SignalEvent[];
+  /** Either the raw events or their summary (the scorer's, aggregated in Postgres). */
+  events?: readonly SignalEvent[];
+  summary?: EventSummary;
   property?: PropertyFacts;
   market?: MarketFacts;
   thresholds?: Partial<SignalThresholds>;
 }): Signal[] {
   const t = { ...DEFAULT_SIGNAL_THRESHOLDS, ...input.thresholds };
   const now = input.now.getTime();
-  const within = (e: SignalEvent, days: number) => now - e.occurredAt.getTime() <= days * DAY && e.occurredAt.getTime() <= now;
-  const ofType = (types: string[], days: number) => input.events.filter((e) => types.includes(e.type) && within(e, days));
+  const summary = input.summary ?? summarizeEvents(input.events ?? [], input.now);
+  const count = (types: string[], days: (typeof SUMMARY_WINDOWS)[number]) => countWithin(summary, types, days);
   const out: Signal[] = [];
   const add = (type: SignalType, strength: number, confidence: number, evidence: string) =>
     out.push({ type, category: SIGNAL_CATEGORIES[type], strength: round(clamp(strength)), confidence: round(clamp(confidence)), evidence });
 
   // Engagement
-  const views7 = ofType(['listing_viewed'], 7).length;
-  const viewsPrior = ofType(['listing_viewed'], 37).length - views7;
+  const views7 = count(['listing_viewed'], 7);
+  const viewsPrior = count(['listing_viewed'], 37) - views7;
   const baseline = Math.max(viewsPrior / (30 / 7), 0.5);
   const ratio = views7 / baseline;
   if (views7 >= t.listingViewMinimum && ratio >= t.listingViewSpikeRatio) {
     add('listing_view_spike', 0.4 + 0.6 * clamp((ratio - t.listingViewSpikeRatio) / (t.listingViewSpikeRatio * 2)), confidenceFrom(views7), `${views7} listing views this week, ${ratio.toFixed(1)}× the usual`);
   }
-  const searches = ofType(['saved_search'], 30);
-  if (searches.length) add('saved_search', 0.5 + 0.1 * Math.min(searches.length - 1, 5), confidenceFrom(searches.length + 2), `${searches.length} saved search${searches.length > 1 ? 'es' : ''} in 30 days`);
-  const valuations = ofType(['home_valuation_requested', 'home_valuation_viewed'], 30);
-  if (valuations.length) {
-    const requested = valuations.some((e) => e.type === 'home_valuation_requested');
-    add('home_valuation_request', requested ? 0.85 : 0.55 + 0.05 * Math.min(valuations.length, 6), confidenceFrom(valuations.length + (requested ? 3 : 0)), requested ? 'asked for a home valuation' : `checked their home's value ${valuations.length}× in 30 days`);
+  const searches = count(['saved_search'], 30);
+  if (searches) add('saved_search', 0.5 + 0.1 * Math.min(searches - 1, 5), confidenceFrom(searches + 2), `${searches} saved search${searches > 1 ? 'es' : ''} in 30 days`);
+  const valuations = count(['home_valuation_requested', 'home_valuation_viewed'], 30);
+  if (valuations) {
+    const requested = count(['home_valuation_requested'], 30) > 0;
+    add('home_valuation_request', requested ? 0.85 : 0.55 + 0.05 * Math.min(valuations, 6), confidenceFrom(valuations + (requested ? 3 : 0)), requested ? 'asked for a home valuation' : `checked their home's value ${valuations}× in 30 days`);
   }
-  const emails = ofType(['email_opened', 'email_clicked'], 30);
-  const clicks = emails.filter((e) => e.type === 'email_clicked').length;
-  if (emails.length >= t.emailEngagementMinimum) add('email_engagement', 0.3 + 0.1 * Math.min(clicks, 5), confidenceFrom(emails.length), `${emails.length} email opens/clicks (${clicks} clicks) in 30 days`);
-  const visitDays = new Set(ofType(['site_visit'], 14).map((e) => Math.floor(e.occurredAt.getTime() / DAY))).size;
+  const emails = count(['email_opened', 'email_clicked'], 30);
+  const clicks = count(['email_clicked'], 30);
+  if (emails >= t.emailEngagementMinimum) add('email_engagement', 0.3 + 0.1 * Math.min(clicks, 5), confidenceFrom(emails), `${emails} email opens/clicks (${clicks} clicks) in 30 days`);
+  const visitDays = summary.siteVisitDays14;
   if (visitDays >= t.returnVisitDays) add('return_visit_frequency', 0.3 + 0.1 * Math.min(visitDays - t.returnVisitDays, 6), confidenceFrom(visitDays), `back on the site ${visitDays} different days in 2 weeks`);
 
   // Financial
@@ -131,8 +189,8 @@ export function computeSignals(input: {
     const drop = p.mortgageRatePct - rate;
     add('rate_drop_opportunity', 0.4 + 0.3 * Math.min(drop - t.rateDropPoints, 2), 0.75, `mortgage at ${p.mortgageRatePct} % vs ${rate} % today (−${drop.toFixed(2)} points)`);
   }
-  const calc = ofType(['mortgage_calculator_used'], 30);
-  if (calc.length) add('mortgage_calculator_use', 0.4 + 0.1 * Math.min(calc.length - 1, 5), confidenceFrom(calc.length + 1), `used the mortgage calculator ${calc.length}× in 30 days`);
+  const calc = count(['mortgage_calculator_used'], 30);
+  if (calc) add('mortgage_calculator_use', 0.4 + 0.1 * Math.min(calc - 1, 5), confidenceFrom(calc + 1), `used the mortgage calculator ${calc}× in 30 days`);
 
   // Life & property
   if (p.purchaseDate) {
@@ -141,8 +199,8 @@ export function computeSignals(input: {
   }
   const nearby = (input.market?.nearbyListings30d ?? 0) + (input.market?.nearbySales30d ?? 0);
   if (nearby >= t.nearbyActivityMinimum) add('nearby_market_activity', 0.2 + 0.05 * Math.min(nearby - t.nearbyActivityMinimum, 10), 0.6, `${nearby} listings/sales nearby in 30 days`);
-  const life = input.events.filter((e) => e.type === 'life_event' && within(e, 180) && LIFE_EVENTS.has(String(e.properties?.kind ?? '')));
-  if (life.length) add('life_event', 0.7, confidenceFrom(life.length + 2), `life event: ${[...new Set(life.map((e) => String(e.properties!.kind).replace(/_/g, ' ')))].join(', ')}`);
+  const life = summary.lifeEventKinds.filter((kind) => LIFE_EVENTS.has(kind));
+  if (life.length) add('life_event', 0.7, confidenceFrom(life.length + 2), `life event: ${[...new Set(life.map((kind) => kind.replace(/_/g, ' ')))].join(', ')}`);
 
   return out;
 }

@@ -10,7 +10,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { events, leads, leadScores, MODEL_KINDS, type ModelKind } from '../../db/schema';
-import { computeSignals, type SignalEvent } from '../../intelligence/signals/signals';
+import { computeSignals, countsLast30Days, countWithin, LIFE_EVENT_DAYS, SUMMARY_WINDOWS, VISIT_DAYS_WINDOW, type EventSummary } from '../../intelligence/signals/signals';
 import { compileReasons, featureRow, leadScore, PRIOR_VERSION, scoreWithPrior, toCsvRow, type FeatureRow, type KindScore, type PropertyFeatureFacts } from '../../intelligence/scoring';
 import { predict, type ScoringModel } from '../../intelligence/models';
 import type { ServiceContext } from '../context';
@@ -52,30 +52,17 @@ type LeadRow = { [K in keyof typeof SCORED_LEAD_COLUMNS]: (typeof leads.$inferSe
 export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[], models: ActiveModels, now = new Date()): Promise<LeadScoring[]> {
   if (!leadIds.length) return [];
   const ids = [...new Set(leadIds)];
-  const [tenant, rows, evs, facts, previous] = await Promise.all([
+  const [tenant, rows, summaries, facts, previous] = await Promise.all([
     getTenant(ctx),
     // Only what scoring reads: a lead row also carries its conversation state and CRM fields.
     ctx.db
       .select(SCORED_LEAD_COLUMNS)
       .from(leads)
       .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.id, ids), isNull(leads.deletedAt))),
-    // Behaviour over the signals' windows (37 days; life events 180). Properties only where a
-    // signal reads them: a page of listing views must not drag 8 KiB blobs along.
-    ctx.db
-      .select({
-        leadId: events.leadId,
-        type: events.type,
-        occurredAt: events.occurredAt,
-        properties: sql<Record<string, unknown> | null>`case when ${events.type} = 'life_event' then ${events.properties} end`,
-      })
-      .from(events)
-      .where(
-        and(
-          eq(events.tenantId, ctx.tenantId),
-          inArray(events.leadId, ids),
-          sql`(${events.occurredAt} > ${new Date(now.getTime() - 37 * DAY)} or (${events.type} = 'life_event' and ${events.occurredAt} > ${new Date(now.getTime() - 180 * DAY)}))`,
-        ),
-      ),
+    // Behaviour, aggregated where it lives: per lead, the counts per type and window, the
+    // site-visit days and the life-event kinds (EventSummary). A 10 000-lead tenant has some
+    // 120 000 recent events; shipping each row to the Worker was most of a rescore's time.
+    ctx.db.execute<{ lead_id: string; counts: EventSummary['counts'] | null; visit_days: number; life_kinds: string[] | null }>(eventSummaryQuery(ctx.tenantId, ids, now)),
     ctx.db
       .selectDistinctOn([events.leadId, events.type], { leadId: events.leadId, type: events.type, properties: events.properties })
       .from(events)
@@ -88,18 +75,17 @@ export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[]
   ]);
   if (!rows.length) return [];
 
-  const eventsOf = groupBy(evs, (e) => e.leadId);
+  const summaryOf = new Map(summaries.rows.map((r) => [r.lead_id, { counts: r.counts ?? {}, siteVisitDays14: r.visit_days, lifeEventKinds: r.life_kinds ?? [] } satisfies EventSummary]));
   const factsOf = groupBy(facts, (f) => f.leadId);
   const previousOf = new Map(previous.map((p) => [`${p.leadId}:${p.kind}`, p.probability]));
   const thresholds = tenant.settings.signalThresholds;
 
   const results = rows.map((lead) => {
-    const leadEvents: SignalEvent[] = (eventsOf.get(lead.id) ?? []).map((e) => ({ type: e.type, occurredAt: e.occurredAt, properties: e.properties ?? undefined }));
+    const summary = summaryOf.get(lead.id) ?? NO_EVENTS;
     const property = propertyFacts(lead, factsOf.get(lead.id) ?? []);
-    const market = marketFacts(factsOf.get(lead.id) ?? [], leadEvents, now);
-    const signals = computeSignals({ now, events: leadEvents, property, market, thresholds });
-    const counts: Record<string, number> = {};
-    for (const e of leadEvents) if (now.getTime() - e.occurredAt.getTime() <= 30 * DAY) counts[e.type] = (counts[e.type] ?? 0) + 1;
+    const market = marketFacts(factsOf.get(lead.id) ?? [], summary);
+    const signals = computeSignals({ now, summary, property, market, thresholds });
+    const counts = countsLast30Days(summary);
     const features = featureRow({ now, lead, signals, eventCounts30d: counts, property: { ...property, currentRatePct: market.currentRatePct } });
     const csvRow = toCsvRow(features);
     const scored = {} as LeadScoring['models'];
@@ -149,6 +135,42 @@ export async function saveScores(ctx: ServiceContext, results: readonly LeadScor
   ]);
 }
 
+const NO_EVENTS: EventSummary = { counts: {}, siteVisitDays14: 0, lifeEventKinds: [] };
+
+/**
+ * One row per lead with events in the windows: `counts` maps each type to its counts over
+ * SUMMARY_WINDOWS (each window ends now: future-dated events never count), `visit_days` is the
+ * distinct UTC days with a site visit in the last 14 days, `life_kinds` the kind of each life
+ * event of the last 180 days. Must agree with summarizeEvents (signals.ts); a test checks it.
+ */
+export function eventSummaryQuery(tenantId: string, leadIds: readonly string[], now: Date) {
+  const since = (days: number) => new Date(now.getTime() - days * DAY);
+  const [w7, w14, w30, w37] = SUMMARY_WINDOWS.map(since) as [Date, Date, Date, Date];
+  const visitSince = since(VISIT_DAYS_WINDOW);
+  const lifeSince = since(LIFE_EVENT_DAYS);
+  return sql`
+    select lead_id,
+      jsonb_object_agg(type, jsonb_build_array(d7, d14, d30, d37)) filter (where d37 > 0) as counts,
+      coalesce(max(visit_days), 0)::int as visit_days,
+      (array_agg(life) filter (where life is not null))[1] as life_kinds
+    from (
+      select ${events.leadId} as lead_id, ${events.type} as type,
+        count(*) filter (where ${events.occurredAt} >= ${w7})::int as d7,
+        count(*) filter (where ${events.occurredAt} >= ${w14})::int as d14,
+        count(*) filter (where ${events.occurredAt} >= ${w30})::int as d30,
+        count(*) filter (where ${events.occurredAt} >= ${w37})::int as d37,
+        count(distinct floor(extract(epoch from ${events.occurredAt}) / 86400))
+          filter (where ${events.type} = 'site_visit' and ${events.occurredAt} >= ${visitSince})::int as visit_days,
+        jsonb_agg(coalesce(${events.properties} ->> 'kind', ''))
+          filter (where ${events.type} = 'life_event' and ${events.occurredAt} >= ${lifeSince}) as life
+      from ${events}
+      where ${events.tenantId} = ${tenantId} and ${inArray(events.leadId, [...leadIds])} and ${events.occurredAt} <= ${now}
+        and (${events.occurredAt} >= ${w37} or (${events.type} = 'life_event' and ${events.occurredAt} >= ${lifeSince}))
+      group by 1, 2
+    ) per_type
+    group by lead_id`;
+}
+
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
@@ -186,9 +208,9 @@ function propertyFacts(lead: LeadRow, facts: Array<{ type: string; properties: R
  * nearbySales30d }), with `nearby_listing` / `nearby_sale` events in the last 30 days counted
  * when the feed sends them one by one.
  */
-function marketFacts(facts: Array<{ type: string; properties: Record<string, unknown> }>, evs: SignalEvent[], now: Date) {
+function marketFacts(facts: Array<{ type: string; properties: Record<string, unknown> }>, summary: EventSummary) {
   const m = facts.find((f) => f.type === 'market_facts')?.properties ?? {};
-  const recent = (type: string) => evs.filter((e) => e.type === type && now.getTime() - e.occurredAt.getTime() <= 30 * DAY).length;
+  const recent = (type: string) => countWithin(summary, [type], 30);
   return {
     currentRatePct: num(m.currentRatePct),
     nearbyListings30d: (num(m.nearbyListings30d) ?? 0) + recent('nearby_listing'),
