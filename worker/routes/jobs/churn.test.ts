@@ -6,7 +6,8 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { alerts, churnAssessments, churnEpisodes, churnInterventions, leads, messages, notifications } from '../../db/schema';
+import { alerts, churnAssessments, churnEpisodes, churnInterventions, leads, messages, notifications, subscriptions } from '../../db/schema';
+import { forgetStanding } from '../../services/billing/billing';
 import { churnGroup, wilson } from '../../intelligence/churn/model';
 import { newId } from '../../lib/ids';
 import { json, withDb } from '../../testing/client';
@@ -252,6 +253,19 @@ describe('/jobs/churn-step', () => {
     const [s1] = await stepsOf(episode.id);
     expect(s1).toMatchObject({ status: 'skipped' });
     expect(s1!.detail).toMatchObject({ reason: 'opted_out' });
+  });
+
+  it('a tenant whose plan no longer has churn recovery gets no rescue: the due step is cancelled with the reason, not retried', async () => {
+    const { t, lead, episode, steps } = await coldEpisode('downgraded');
+    // The subscription is gone (free plan, automation still on), and this isolate forgets the paid standing it cached.
+    await withDb((db) => db.delete(subscriptions).where(eq(subscriptions.tenantId, t.id)));
+    forgetStanding(t.id);
+    expect(await step(steps[0]!.id)).toMatchObject({ outcome: 'cancelled', step: 1, reason: 'plan_lacks_churn_recovery' });
+    expect(await churnTexts(lead.contact)).toHaveLength(0);
+    const [s1] = await stepsOf(episode.id);
+    expect(s1).toMatchObject({ status: 'cancelled' });
+    expect(s1!.detail).toMatchObject({ reason: 'plan_lacks_churn_recovery' });
+    expect(await step(steps[0]!.id)).toMatchObject({ outcome: 'already_settled' });
   });
 
   it("the lead's reply saves the episode and cancels the steps still pending", async () => {

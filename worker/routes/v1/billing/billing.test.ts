@@ -268,6 +268,7 @@ const GATED: Array<{ feature: string; method: string; path: string; body?: unkno
   { feature: 'routing_rules', method: 'PUT', path: '/v1/routing/rules', body: { rules: [RULE] }, message: /^Routing rules are part of the Team plan; this tenant is on Free$/ },
   { feature: 'scoring_models', method: 'POST', path: '/v1/models/sell/train?label=converted', raw: 'a,converted\n1,1\n', message: /^Trained scoring models are part of the Team plan/ },
   { feature: 'scoring_models', method: 'POST', path: '/v1/models/sell/versions/1/activate', message: /^Trained scoring models are part of the Team plan/ },
+  { feature: 'scoring_models', method: 'POST', path: '/v1/models/sell/predict', body: { rows: [{ Visits: 3 }] }, message: /^Trained scoring models are part of the Team plan/ },
   { feature: 'tenant_webhooks', method: 'PUT', path: '/v1/integrations/webhook', body: { url: 'https://hooks.example.com/lp', secret: 'a'.repeat(32) }, message: /^Outbound webhooks are part of the Team plan/ },
   { feature: 'tenant_webhooks', method: 'POST', path: '/v1/integrations/webhook/test', message: /^Outbound webhooks are part of the Team plan/ },
   { feature: 'experiments', method: 'POST', path: '/v1/experiments', body: { key: 'cadence', name: 'Cadence', lever: 'follow_up_cadence', variants: [] }, message: /^Experiments are part of the Brokerage plan; this tenant is on Free$/ },

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute, newRouter, serviceContext } from '../../../lib/router';
+import { requiresPlanFeature } from '../../../middleware/plan';
 import { predictRows } from '../../../services/models/predict';
-import { commonErrors, conflict, json, jsonBody } from '../schemas';
+import { commonErrors, conflict, json, jsonBody, planRequired } from '../schemas';
 import { KindParam } from './schemas';
 
 const Value = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
@@ -11,7 +12,9 @@ const route = defineRoute('leads:read', {
   path: '/models/{kind}/predict',
   tags: ['Models'],
   summary: "Probabilities and reasons from the tenant's active model",
-  description: 'Rows are keyed by the training columns; a missing column counts as missing. 409 when the kind has no trained model (the priors score it).',
+  description:
+    'Rows are keyed by the training columns; a missing column counts as missing. 409 when the kind has no trained model (the priors score it). Trained models are a paid feature: a tenant whose plan dropped keeps its versions (listed, reactivated on upgrade) but its leads are scored by the priors, and this answers 402.',
+  middleware: [requiresPlanFeature('scoring_models')],
   request: {
     params: KindParam,
     body: jsonBody(
@@ -39,6 +42,7 @@ const route = defineRoute('leads:read', {
     ),
     ...commonErrors,
     ...conflict,
+    ...planRequired,
   },
 });
 
