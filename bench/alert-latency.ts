@@ -13,7 +13,7 @@ export async function benchAlertLatency(env: BenchEnv) {
   const agents = Number(process.env.BENCH_ALERT_AGENTS ?? 20);
   const perAgent = Number(process.env.BENCH_ALERT_SOCKETS_PER_AGENT ?? 50);
   const trials = Number(process.env.BENCH_ALERT_TRIALS ?? 100);
-  const tenant = await provisionBenchTenant(env.base, `al-${Date.now().toString(36)}`);
+  const tenant = await provisionBenchTenant(env, `al-${Date.now().toString(36)}`);
   const password = 'correct-horse-battery-2026';
   const tokens: string[] = [];
   for (let i = 0; i < agents; i++) {

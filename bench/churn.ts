@@ -20,7 +20,7 @@ export async function benchChurn(env: BenchEnv) {
   const N = Number(process.env.BENCH_CHURN_LEADS ?? 10_000);
   // One lead in this many is going cold: 2 % → 200 episodes at 10 000 leads.
   const every = Number(process.env.BENCH_CHURN_COLD_EVERY ?? 50);
-  const { tenantId, token } = await provisionBenchTenant(env.base, `ch-${Date.now().toString(36)}`);
+  const { tenantId, token } = await provisionBenchTenant(env, `ch-${Date.now().toString(36)}`);
   const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const locationId = `loc_churn_${Date.now().toString(36)}`;
   const connect = await fetch(`${env.base}/v1/integrations/ghl`, { method: 'PUT', headers: auth, body: JSON.stringify({ locationId, apiToken: `tok_${locationId}` }) });

@@ -136,10 +136,10 @@ export async function benchDashboard(env: BenchEnv) {
   const concurrency = Number(process.env.BENCH_DASHBOARD_CONCURRENCY ?? 4);
 
   const seedStarted = performance.now();
-  const mine = await provisionBenchTenant(env.base, `dash-${Date.now().toString(36)}`);
+  const mine = await provisionBenchTenant(env, `dash-${Date.now().toString(36)}`);
   if (!mine.token) throw new Error('signing in the bench owner failed (login rate limit?)');
   // The other tenant needs no sign-in: it only has to be there, and never be counted.
-  const noise = await provisionBenchTenant(env.base, `dash-other-${Date.now().toString(36)}`);
+  const noise = await provisionBenchTenant(env, `dash-other-${Date.now().toString(36)}`);
   const pool = localNeonPool(env.stack.databaseUrl, env.stack.wsProxy, 1);
   let seeded: Awaited<ReturnType<typeof seedTenant>>;
   let agents: string[];

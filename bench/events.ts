@@ -11,7 +11,7 @@ export async function benchEvents(env: BenchEnv) {
   const batchSize = Number(process.env.BENCH_EVENT_BATCH ?? 500);
   const clients = Number(process.env.BENCH_EVENT_CLIENTS ?? 4);
   const seconds = Number(process.env.BENCH_EVENT_SECONDS ?? 15);
-  const { apiKey, tenantId } = await provisionBenchTenant(env.base, `ev-${Date.now().toString(36)}`);
+  const { apiKey, tenantId } = await provisionBenchTenant(env, `ev-${Date.now().toString(36)}`);
 
   const types = ['site_visit', 'home_valuation_viewed', 'listing_viewed', 'email_opened', 'mortgage_calculator_used'];
   let seq = 0;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { stackOptionsFromEnv } from '../local/options';
+import { subscribeTenant } from '../local/seed';
 import { createScratchDatabase } from '../local/postgres/scratch';
 import { LOCAL_PLATFORM_ADMIN_TOKEN, generateAppSecrets, startLocalStack, type LocalStack } from '../local/stack';
 import { startWorker, type WorkerProcess } from '../local/worker-process';
@@ -46,7 +47,13 @@ export async function startBenchStack(): Promise<BenchEnv> {
   };
 }
 
-export async function provisionBenchTenant(base: string, slug = `bench-${Date.now().toString(36)}`) {
+/**
+ * A fresh tenant on the brokerage plan with 100 seats (subscribed through the signed Stripe
+ * webhook, as the demo tenant is): benchmarks add more people than the free plan's 3 seats and
+ * use paid features (routing rules, churn recovery).
+ */
+export async function provisionBenchTenant(env: BenchEnv, slug = `bench-${Date.now().toString(36)}`) {
+  const base = env.base;
   const password = 'correct-horse-battery-2026';
   const res = await fetch(`${base}/v1/tenants`, {
     method: 'POST',
@@ -55,6 +62,7 @@ export async function provisionBenchTenant(base: string, slug = `bench-${Date.no
   });
   if (res.status !== 201) throw new Error(`provisioning: ${res.status} ${await res.text()}`);
   const { apiKey, tenant } = (await res.json()) as { apiKey: string; tenant: { id: string } };
+  await subscribeTenant(base, tenant.id, env.stack.workerEnv.STRIPE_WEBHOOK_SECRET!, { plan: 'brokerage', seats: 100 });
   // A client address of its own per run: the login limit (30 per IP per 10 min) outlives a run on a real Redis.
   const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': benchIp() }, body: JSON.stringify({ tenant: slug, email: `owner@${slug}.test`, password }) });
   const { accessToken } = (await login.json()) as { accessToken: string };

@@ -89,7 +89,7 @@ export async function benchScoring() {
 
 export async function benchRescore(env: BenchEnv) {
   const N = Number(process.env.BENCH_RESCORE_LEADS ?? 10_000);
-  const { tenantId } = await provisionBenchTenant(env.base, `rs-${Date.now().toString(36)}`);
+  const { tenantId } = await provisionBenchTenant(env, `rs-${Date.now().toString(36)}`);
   const pool = localNeonPool(env.stack.databaseUrl, env.stack.wsProxy, 1);
   const seedT0 = performance.now();
   try {

@@ -28,7 +28,7 @@ export async function benchSpeedToLead(env: BenchEnv, opts: { rate?: number; sec
   const replies = opts.replies ?? Number(process.env.BENCH_REPLIES ?? 100);
   // GHL's traffic is mostly contact events; 'mixed' sends one inbound SMS in five.
   const mix = (process.env.BENCH_MIX ?? 'mixed') as 'mixed' | 'inbound' | 'contact';
-  const { token } = await provisionBenchTenant(env.base);
+  const { token } = await provisionBenchTenant(env);
   const locationId = `loc_bench_${Date.now().toString(36)}`;
   const connect = await fetch(`${env.base}/v1/integrations/ghl`, {
     method: 'PUT',

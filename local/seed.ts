@@ -21,11 +21,12 @@ export const DEMO = {
 export const DEMO_GHL = { locationId: 'loc_demo', apiToken: 'demo-location-token-local', fromNumber: '+15125550100' } as const;
 
 /**
- * The demo team is bigger than the free plan's 3 seats, so the demo tenant subscribes to the
- * brokerage plan the way production learns of it: a signed `customer.subscription.created`
- * delivered to /webhooks/stripe (signed with the webhook secret the local stack generated).
+ * A paid plan for a tenant the way production learns of one: a signed `customer.subscription.created`
+ * delivered to /webhooks/stripe (signed with the webhook secret the local stack generated). The
+ * demo team is bigger than the free plan's 3 seats; the benchmarks use it too.
  */
-async function subscribeDemoTenant(baseUrl: string, tenantId: string, webhookSecret: string) {
+export async function subscribeTenant(baseUrl: string, tenantId: string, webhookSecret: string, opts: { plan?: 'team' | 'brokerage'; seats?: number } = {}) {
+  const plan = opts.plan ?? 'brokerage';
   const created = Math.floor(Date.now() / 1000);
   const payload = JSON.stringify({
     id: `evt_demo_${tenantId}`,
@@ -40,13 +41,13 @@ async function subscribeDemoTenant(baseUrl: string, tenantId: string, webhookSec
         status: 'active',
         metadata: { tenantId },
         cancel_at_period_end: false,
-        items: { object: 'list', data: [{ id: `si_demo_${tenantId}`, quantity: 25, current_period_end: created + 30 * 86_400, price: { id: 'price_demo_brokerage', lookup_key: 'brokerage', metadata: {} } }] },
+        items: { object: 'list', data: [{ id: `si_demo_${tenantId}`, quantity: opts.seats ?? 25, current_period_end: created + 30 * 86_400, price: { id: `price_demo_${plan}`, lookup_key: plan, metadata: {} } }] },
       },
     },
   });
   const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: webhookSecret });
   const res = await fetch(`${baseUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
-  if (res.status !== 200) throw new Error(`seeding: the demo subscription webhook answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 200) throw new Error(`subscribing ${tenantId}: the Stripe webhook answered ${res.status}: ${await res.text()}`);
 }
 
 export async function seedDemoTenant(baseUrl: string, platformToken: string, opts: { connectGhl?: boolean; stripeWebhookSecret?: string } = {}): Promise<'created' | 'exists'> {
@@ -61,7 +62,7 @@ export async function seedDemoTenant(baseUrl: string, platformToken: string, opt
   if (provisioned.status === 409) return 'exists';
   if (provisioned.status !== 201) throw new Error(`seeding: provisioning answered ${provisioned.status}: ${await provisioned.text()}`);
   const { tenant } = (await provisioned.json()) as { tenant: { id: string } };
-  if (opts.stripeWebhookSecret) await subscribeDemoTenant(baseUrl, tenant.id, opts.stripeWebhookSecret);
+  if (opts.stripeWebhookSecret) await subscribeTenant(baseUrl, tenant.id, opts.stripeWebhookSecret);
 
   const login = await fetch(`${baseUrl}/v1/auth/login`, {
     method: 'POST',
