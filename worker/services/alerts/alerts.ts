@@ -41,6 +41,9 @@ export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promis
   if (!(await automationAllowed(ctx))) throw new AutomationPaused('raising alerts'); // billing (§3.9): nothing is created
   const windowMs = (input.windowHours ?? 24) * 3_600_000;
   const dedupeKey = `${input.kind}:${input.leadId}:${Math.floor(Date.now() / windowMs)}`;
+  // Routing reads the lead; that read goes alongside the insert rather than after it.
+  const lead = ctx.db.select().from(leads).where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.id, input.leadId))).limit(1).then(([row]) => row);
+  lead.catch(() => undefined); // awaited below unless the alert already exists
   const [inserted] = await ctx.db
     .insert(alerts)
     .values({
@@ -62,7 +65,7 @@ export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promis
     return { alert: existing!, created: false };
   }
   const t0 = performance.now();
-  const routed = await routeStoredAlert(ctx, inserted);
+  const routed = await routeStoredAlert(ctx, inserted, await lead);
   const t1 = performance.now();
   const announced = await announceAlert(ctx, routed, 'created');
   ctx.logger.info('alert raised', { alertId: routed.id, kind: routed.kind, leadId: routed.leadId, routeMs: Math.round(t1 - t0), announceMs: Math.round(performance.now() - t1) });
@@ -70,8 +73,7 @@ export async function raiseAlert(ctx: ServiceContext, input: RaiseAlert): Promis
   return { alert: announced, created: true };
 }
 
-async function routeStoredAlert(ctx: ServiceContext, alert: AlertRow): Promise<AlertRow> {
-  const [lead] = await ctx.db.select().from(leads).where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.id, alert.leadId))).limit(1);
+async function routeStoredAlert(ctx: ServiceContext, alert: AlertRow, lead: typeof leads.$inferSelect | undefined): Promise<AlertRow> {
   const { decision, decisionMs } = await decideRoute(ctx, { ...routableLead(lead), kind: alert.kind, probability: alert.probability }, 'advance');
   const [routed] = await ctx.db
     .update(alerts)

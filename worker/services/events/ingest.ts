@@ -41,21 +41,26 @@ export interface IngestResult {
 
 export async function ingestEvents(ctx: ServiceContext, batch: EventInput[]): Promise<IngestResult> {
   const leadIdOf = await resolveLeads(ctx, batch);
-  const rows = batch.map((e, i) => ({
-    id: newId('event'),
-    tenantId: ctx.tenantId,
-    leadId: leadIdOf[i]!,
-    clientId: e.id ?? null,
-    type: e.type,
-    properties: e.properties ?? {},
-    occurredAt: e.occurredAt,
-  }));
-  const inserted = await ctx.db.insert(events).values(rows).onConflictDoNothing().returning({ leadId: events.leadId, type: events.type });
-  const touched = [...new Set(inserted.map((e) => e.leadId))];
-  if (touched.length) {
-    // The scoring job rescores leads whose newest event is after their last score.
-    await ctx.db.update(leads).set({ lastEventAt: sql`now()` }).where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.id, touched)));
-  }
+  const rows = JSON.stringify(
+    batch.map((e, i) => ({ id: newId('event'), lead_id: leadIdOf[i]!, client_id: e.id ?? null, type: e.type, properties: e.properties ?? {}, occurred_at: e.occurredAt.toISOString() })),
+  );
+  // One statement: the rows travel as one JSON parameter (not 7 bind parameters per event), and
+  // the leads that got a new event are marked in the same round trip — the scoring job rescores
+  // leads whose newest event is after their last score. A resent event id inserts nothing.
+  const inserted = (
+    await ctx.db.execute<{ lead_id: string; type: string }>(sql`
+      with ins as (
+        insert into ${events} (id, tenant_id, lead_id, client_id, type, properties, occurred_at)
+        select v.id, ${ctx.tenantId}::text, v.lead_id, v.client_id, v.type, v.properties, v.occurred_at
+        from jsonb_to_recordset(${rows}::jsonb) as v(id text, lead_id text, client_id text, type text, properties jsonb, occurred_at timestamptz)
+        on conflict do nothing
+        returning lead_id, type
+      ), marked as (
+        update ${leads} set last_event_at = now()
+        where ${leads.tenantId} = ${ctx.tenantId}::text and ${leads.id} in (select lead_id from ins)
+      )
+      select lead_id, type from ins`)
+  ).rows.map((r) => ({ leadId: r.lead_id, type: r.type }));
   await bumpCounters(ctx, inserted);
   const strong = [...new Set(inserted.filter((e) => STRONG_EVENT_TYPES.has(e.type)).map((e) => e.leadId))];
   return { accepted: inserted.length, duplicates: batch.length - inserted.length, scoreNow: strong.length <= IMMEDIATE_SCORING_MAX_LEADS ? strong : [] };
@@ -80,15 +85,31 @@ async function resolveLeads(ctx: ServiceContext, batch: EventInput[]): Promise<s
   }
   const byExternal = new Map<string, string>();
   if (externals.length) {
-    await ctx.db
-      .insert(leads)
-      .values(externals.map((externalId) => ({ id: newId('lead'), tenantId: ctx.tenantId, externalId, source: 'events' as const, kind: 'prospect' as const })))
-      .onConflictDoNothing();
-    const rows = await ctx.db
-      .select({ id: leads.id, externalId: leads.externalId })
-      .from(leads)
-      .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.externalId, externals)));
-    for (const r of rows) byExternal.set(r.externalId!, r.id);
+    // Create the unknown ones and read the known ones in one round trip: the select runs on the
+    // statement's snapshot, so it answers the leads that existed and `ins` the ones just made.
+    const fresh = JSON.stringify(externals.map((externalId) => ({ id: newId('lead'), external_id: externalId })));
+    const { rows } = await ctx.db.execute<{ id: string; external_id: string }>(sql`
+      with ins as (
+        insert into ${leads} (id, tenant_id, external_id, source, kind)
+        select v.id, ${ctx.tenantId}::text, v.external_id, 'events', 'prospect'
+        from jsonb_to_recordset(${fresh}::jsonb) as v(id text, external_id text)
+        on conflict do nothing
+        returning id, external_id
+      )
+      select id, external_id from ins
+      union all
+      select ${leads.id}, ${leads.externalId} from ${leads}
+      where ${leads.tenantId} = ${ctx.tenantId}::text and ${inArray(leads.externalId, externals)}`);
+    for (const r of rows) byExternal.set(r.external_id, r.id);
+    // A concurrent batch created one between our snapshot and our insert: it is there now.
+    const raced = externals.filter((x) => !byExternal.has(x));
+    if (raced.length) {
+      const late = await ctx.db
+        .select({ id: leads.id, externalId: leads.externalId })
+        .from(leads)
+        .where(and(eq(leads.tenantId, ctx.tenantId), inArray(leads.externalId, raced)));
+      for (const r of late) byExternal.set(r.externalId!, r.id);
+    }
   }
   return batch.map((e) => e.leadId ?? byExternal.get(e.externalId!)!);
 }

@@ -34,6 +34,19 @@ describe('POST /v1/events', () => {
     expect(prospects.every((p) => p.source === 'events')).toBe(true);
   });
 
+  it('batches sent at once for the same new homeowner make one prospect, with every event on it, and mark it for scoring', async () => {
+    const t = await provisionTestTenant();
+    const batches = Array.from({ length: 6 }, (_, i) => ({ events: [{ externalId: 'home-race', type: 'site_visit', occurredAt: at(i) }, { externalId: `home-solo-${i}`, type: 'email_opened', occurredAt: at(i) }] }));
+    const answers = await Promise.all(batches.map((body) => api('/v1/events', { token: t.apiKey, ip: t.ip, body })));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(202));
+    const [home] = await withDb((db) => db.select().from(leads).where(and(eq(leads.tenantId, t.id), eq(leads.externalId, 'home-race'))));
+    expect(home!.lastEventAt).not.toBeNull();
+    const onIt = await withDb((db) => db.select({ n: sql<number>`count(*)::int` }).from(events).where(eq(events.leadId, home!.id)));
+    expect(onIt[0]!.n).toBe(6);
+    const all = await withDb((db) => db.select({ n: sql<number>`count(*)::int` }).from(leads).where(eq(leads.tenantId, t.id)));
+    expect(all[0]!.n).toBe(7);
+  });
+
   it("refuses another tenant's lead id (422 naming the item) and stores none of the batch", async () => {
     const mine = await provisionTestTenant();
     const theirs = await ghlTenant();
