@@ -1,4 +1,4 @@
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import { AssistantFailure } from '../../assistant/fallback';
 import type {
   AssistantResult,
@@ -9,6 +9,7 @@ import type {
 } from '../../assistant/types';
 import { RECORD_TOOL, RECORD_TOOL_NAME, SellerReplyInput, toExtraction } from './extraction-tool';
 import { STATIC_SYSTEM_PROMPT, renderComposeTurn, renderUnderstandTurn } from './prompt';
+import { forcedToolInput, messageUsage, reasonForSdkError } from './messages';
 import { cleanSms, smsProblem } from './sms-check';
 
 export interface ClaudeAssistantOptions {
@@ -72,18 +73,9 @@ export class ClaudeAssistant implements SellerAssistant {
       tool_choice: { type: 'tool', name: RECORD_TOOL_NAME, disable_parallel_tool_use: true },
       messages: [{ role: 'user', content: renderUnderstandTurn(input) }],
     });
-    if (message.stop_reason === 'max_tokens') throw invalid('understand: tool input cut off by max_tokens');
-    const block = message.content.find(
-      (b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === RECORD_TOOL_NAME,
-    );
-    if (!block) throw invalid(`understand: no ${RECORD_TOOL_NAME} call (stop_reason ${message.stop_reason})`);
-    const parsed = SellerReplyInput.safeParse(block.input);
-    if (!parsed.success) {
-      // Paths and codes only: the issue messages can quote the lead's words.
-      const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}:${i.code}`).join(', ');
-      throw invalid(`understand: tool input does not match the schema (${where})`, parsed.error);
-    }
-    return { value: toExtraction(parsed.data), source: 'claude', usage: usageOf(message) };
+    const call = forcedToolInput(message, RECORD_TOOL_NAME, SellerReplyInput);
+    if (!call.ok) throw invalid(`understand: ${call.problem}`, call.cause);
+    return { value: toExtraction(call.input), source: 'claude', usage: usageOf(message) };
   }
 
   async compose(input: ComposeInput): Promise<AssistantResult<string>> {
@@ -122,24 +114,11 @@ function invalid(message: string, cause?: unknown): AssistantFailure {
   return new AssistantFailure('invalid_output', message, { cause });
 }
 
-/** SDK error → a short, stable reason for logs and metrics ('api_error:overloaded_error', 'timeout'…). */
-export function reasonForSdkError(err: unknown): string {
-  if (err instanceof APIConnectionTimeoutError) return 'timeout';
-  if (err instanceof APIUserAbortError) return 'aborted';
-  if (err instanceof APIConnectionError) return 'connection_error';
-  if (err instanceof APIError) return `api_error:${err.type ?? `http_${err.status ?? 'unknown'}`}`;
-  return 'error';
-}
-
 /**
  * Input tokens include cache writes (billed as input, at 1.25×) so cost tracking never
  * undercounts; cache reads are reported apart because they bill at 0.1×.
  */
 function usageOf(message: Anthropic.Message): NonNullable<AssistantResult<unknown>['usage']> {
-  const u = message.usage;
-  return {
-    inputTokens: u.input_tokens + (u.cache_creation_input_tokens ?? 0),
-    outputTokens: u.output_tokens,
-    cacheReadTokens: u.cache_read_input_tokens ?? 0,
-  };
+  const u = messageUsage(message);
+  return { inputTokens: u.inputTokens + u.cacheWriteTokens, outputTokens: u.outputTokens, cacheReadTokens: u.cacheReadTokens };
 }

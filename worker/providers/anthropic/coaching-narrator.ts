@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { type CoachingNarrator, NarratorFailure, type NarratorInput, type NarratorResult, type NarratorUsage } from '../../intelligence/coaching/narrator';
-import { DEFAULT_CLAUDE_MODEL, reasonForSdkError } from './claude-assistant';
+import { DEFAULT_CLAUDE_MODEL } from './claude-assistant';
+import { forcedToolInput, messageUsage, reasonForSdkError } from './messages';
 
 export const COACHING_TOOL_NAME = 'record_coaching';
 
@@ -99,23 +100,11 @@ export class ClaudeCoachNarrator implements CoachingNarrator {
     } catch (err) {
       throw new NarratorFailure(reasonForSdkError(err), `claude coaching: ${err instanceof Error ? err.message : String(err)}`, undefined, this.model, { cause: err });
     }
-    const usage = usageOf(message);
-    const fail = (reason: string, detail: string) => new NarratorFailure(reason, `claude coaching: ${detail}`, usage, this.model);
-    if (message.stop_reason === 'max_tokens') throw fail('invalid_output', 'tool input cut off by max_tokens');
-    const block = message.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === COACHING_TOOL_NAME);
-    if (!block) throw fail('invalid_output', `no ${COACHING_TOOL_NAME} call (stop_reason ${message.stop_reason})`);
-    const parsed = CoachingToolInput.safeParse(block.input);
-    if (!parsed.success) {
-      const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}:${i.code}`).join(', ');
-      throw fail('invalid_output', `tool input does not match the schema (${where})`);
-    }
-    return { coaching: parsed.data, usage, model: this.model };
+    const usage: NarratorUsage = messageUsage(message);
+    const call = forcedToolInput(message, COACHING_TOOL_NAME, CoachingToolInput);
+    if (!call.ok) throw new NarratorFailure('invalid_output', `claude coaching: ${call.problem}`, usage, this.model);
+    return { coaching: call.input, usage, model: this.model };
   }
-}
-
-function usageOf(message: Anthropic.Message): NarratorUsage {
-  const u = message.usage;
-  return { inputTokens: u.input_tokens, outputTokens: u.output_tokens, cacheReadTokens: u.cache_read_input_tokens ?? 0, cacheWriteTokens: u.cache_creation_input_tokens ?? 0 };
 }
 
 function renderTurn(input: NarratorInput): string {
