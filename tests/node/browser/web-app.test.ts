@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ghlEvent, signedGhlDelivery } from '../../../local/ghl/sign';
+import { churnOutcomes } from '../../../worker/testing/churn';
 import { generateApiModule, operationKeys, type OpenApiDocument } from '../../../web/scripts/openapi-to-ts';
 import { apiCall, apiLogin, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, demoEmail, hasChromium, startStack, type Stack } from './stack';
 
@@ -477,7 +478,7 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     expect((await apiCall(stack.baseUrl, maria.accessToken, '/billing/portal', { method: 'POST' })).status).toBe(403);
   }, 45_000);
 
-  it('models: the churn card says its outcomes are the churn summary, and the CSV import offers churn with its label', async () => {
+  it('models: the churn card says its outcomes are the churn summary; an owner imports a churn CSV on a phone and the card runs on the new version', async () => {
     const page = await newPage(PHONE);
     await signIn(page, 'owner', '/admin/models');
     await page.waitForURL(`${stack.baseUrl}/admin/models`);
@@ -488,7 +489,15 @@ describe.skipIf(!hasChromium)('web app in Chromium, against npm start', () => {
     const form = page.getByRole('region', { name: 'Import a CSV and train' });
     await form.getByLabel('Model').selectOption('churn');
     expect(await form.textContent()).toMatch(/stayed cold \(not saved\)/);
-  }, 30_000);
+    // A file of at-risk leads and who stayed cold: the churn label is picked from the header.
+    await form.getByLabel('CSV file').setInputFiles({ name: 'churn.csv', mimeType: 'text/csv', buffer: Buffer.from(churnOutcomes(400, 11, { silence: 'churns', flip: 0.05 }).csv) });
+    await expect.poll(() => form.getByLabel('Label column').inputValue()).toBe('churned');
+    await form.getByRole('button', { name: 'Upload and train' }).click();
+    await form.locator('[data-testid="training"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    expect(await form.getByTestId('training-counts').textContent()).toBe('400 rows parsed of 400 · folds 5 / 5');
+    const [, version] = (await form.getByTestId('training-result').textContent())!.match(/Version (\d+) is active/)!;
+    await expect.poll(() => card.getByTestId(`version-churn-${version}`).textContent()).toMatch(/active/);
+  }, 60_000);
 
   it('business impact: a manager sees the four features with the assumptions next to the figures; an owner re-prices one; an agent is not allowed', async () => {
     const features = ['intelligence', 'churn_prevention', 'coaching', 'seller_assistant'];
