@@ -21,8 +21,14 @@ export const ghlWebhookRoute = newRouter().post('/ghl', async (c) => {
   const accepted = await acceptGhlWebhook({ db: sql, redis, config: c.var.config, logger: c.var.logger }, raw, c.req.raw.headers);
   const logger = c.var.logger.with({ tenantId: accepted.tenantId, deliveryId: accepted.deliveryId, event: accepted.type });
   if (!accepted.duplicate) {
-    // After the response: if this isolate dies first, the redrive job picks the stored row up.
-    c.executionCtx.waitUntil(inProcessingLane(() => processGhlDelivery(c.env, accepted.tenantId, accepted.deliveryId, logger)));
+    // After the response: if this isolate dies first (or its lane's backlog is full), the redrive
+    // job picks the stored row up. Processing opens its own connections, so any request may run it.
+    const env = c.env;
+    const handle = () =>
+      processGhlDelivery(env, accepted.tenantId, accepted.deliveryId, logger).catch((err: Error) =>
+        logger.warn('ghl delivery not processed now; the redrive job retries it', { error: err.message }),
+      );
+    c.executionCtx.waitUntil(inProcessingLane({ here: handle, portable: handle }));
   }
   logger.info('ghl webhook accepted', { duplicate: accepted.duplicate, timings: accepted.timings });
   c.header('server-timing', Object.entries(accepted.timings).map(([k, v]) => `${k};dur=${v}`).join(', '));

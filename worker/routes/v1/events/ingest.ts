@@ -4,6 +4,8 @@ import { ingestEvents, MAX_EVENTS_PER_CALL } from '../../../services/events/inge
 import { rescoreAfterEvents } from '../../../services/scoring/rescore';
 import { automationAllowed } from '../../../services/billing/billing';
 import { inProcessingLane } from '../../../lib/background-lane';
+import { openSystemContext } from '../../../services/clients';
+import type { ServiceContext } from '../../../services/context';
 import { commonErrors, json, jsonBody } from '../schemas';
 
 const EventSchema = z
@@ -36,6 +38,25 @@ export const ingestEventsRoute = newRouter().openapi(route, async (c) => {
   const { accepted, duplicates, scoreNow } = await ingestEvents(ctx, events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })));
   // After the 202: the events are stored, and if this isolate goes away first the job rescores them.
   // Billing (§3.9): a past-due tenant's events are stored, but not scored until it pays (the job catches up).
-  if (scoreNow.length) c.var.services.afterResponse(() => inProcessingLane(async () => (await automationAllowed(ctx)) && rescoreAfterEvents(ctx, scoreNow)));
+  if (scoreNow.length) {
+    const env = c.env;
+    const logger = c.var.logger;
+    const rescore = async (on: ServiceContext) => (await automationAllowed(on)) && rescoreAfterEvents(on, scoreNow);
+    c.var.services.afterResponse(() =>
+      inProcessingLane({
+        // With a free slot at once, on this request's warm connections (an agent hears sooner).
+        here: () => rescore(ctx),
+        // Queued behind a burst, another request may run it: with connections of its own.
+        portable: async () => {
+          const system = openSystemContext(env, ctx.tenantId, logger);
+          try {
+            await rescore(system.ctx);
+          } finally {
+            await system.close();
+          }
+        },
+      }),
+    );
+  }
   return c.json({ accepted, duplicates }, 202);
 });
