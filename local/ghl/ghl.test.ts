@@ -428,6 +428,20 @@ describe('GHL client against the stand-in', () => {
     expect(ghl.requests()).toEqual([]);
   });
 
+  it('with maxWaitMs, hands a longer wait back to the caller instead of sleeping through it (limiter and 429 alike)', async () => {
+    const limited = client({ maxWaitMs: 1_000, limiter: async () => ({ allowed: false, retryAfterMs: 3_000 }) });
+    expect(await failure(limited.sendSms({ contactId: 'c1', message: 'hello' }))).toMatchObject({ code: 'local_rate_limited', retryable: true, retryAfterMs: 3_000, attempts: 0 });
+    expect(sleeps).toEqual([]);
+    expect(ghl.requests()).toEqual([]);
+
+    ghl.injectFaults({ status: 429, count: 1, retryAfterSeconds: 4 });
+    const throttled = client({ maxWaitMs: 1_000 });
+    const error = await failure(throttled.sendSms({ contactId: 'c1', message: 'hello' }));
+    expect(error).toMatchObject({ retryable: true, attempts: 1 });
+    expect(error.retryAfterMs).toBeGreaterThanOrEqual(4_000);
+    expect(sleeps).toEqual([]);
+  });
+
   it('reads GHL rate-limit headers when a 429 has no Retry-After', () => {
     const now = Date.parse('2026-03-01T23:59:00Z');
     expect(retryHintMs(new Headers({ 'retry-after': '2' }), 429, now)).toBe(2000);

@@ -55,6 +55,21 @@ describe('background lane', () => {
     expect(ran.filter((r) => r.startsWith('here'))).toHaveLength(4);
   });
 
+  it('drains urgent work before bulk work, each in arrival order', async () => {
+    await idle();
+    const ran: string[] = [];
+    const gates = Array.from({ length: 4 }, gate);
+    const holders = gates.map((g) => inProcessingLane({ here: () => g.opened, portable: async () => undefined }));
+    for (const [k, priority] of [['contact 1', 'bulk'], ['sms 1', 'urgent'], ['contact 2', undefined], ['sms 2', 'urgent']] as const) {
+      await inProcessingLane({ here: async () => ran.push(`here ${k}`), portable: async () => ran.push(k), priority });
+    }
+    gates[0]!.open();
+    await holders[0];
+    expect(ran).toEqual(['sms 1', 'sms 2', 'contact 1', 'contact 2']);
+    for (const g of gates) g.open();
+    await Promise.all(holders);
+  });
+
   it('a failing piece of work neither stops the drain nor leaks its slot', async () => {
     await idle();
     const gates = Array.from({ length: 4 }, gate);

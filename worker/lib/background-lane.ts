@@ -9,9 +9,12 @@
  * So a request that finds the lane full leaves its work in the backlog and returns; the requests
  * holding the slots drain the backlog after their own work, each with its own I/O — which is why
  * backlog work is `portable`: it opens its own connections rather than using the request's. A
- * drainer stops after DRAIN_BUDGET_MS (waitUntil is not unbounded); what is still queued then is
- * taken by the next request that gets a slot, and anything the isolate loses is still a stored
+ * drainer stops taking bulk work after DRAIN_BUDGET_MS (waitUntil is not unbounded; urgent work
+ * it still takes); bulk work still queued then is taken by the next request that gets a slot, and anything the isolate loses is still a stored
  * row that its job (the GHL redrive, the scoring job) finishes.
+ *
+ * Urgent work (a lead's text waiting for its reply, an alert waiting for its agent) is drained
+ * before the rest: a bulk import of contacts must not hold up the answer to an inbound SMS.
  *
  * Module state is per isolate and holds no I/O objects: a counter and functions that open their own.
  */
@@ -20,7 +23,8 @@ const MAX_BACKLOG = 5_000;
 const DRAIN_BUDGET_MS = 10_000;
 
 let inFlight = 0;
-const backlog: Array<() => Promise<unknown>> = [];
+const urgent: Array<() => Promise<unknown>> = [];
+const bulk: Array<() => Promise<unknown>> = [];
 
 export interface LaneWork {
   /** Runs in the calling request, with its warm connections, when a slot is free at once. */
@@ -29,12 +33,14 @@ export interface LaneWork {
   portable: () => Promise<unknown>;
   /** Told when the work is neither run nor queued (the backlog is full): its job will pick it up. */
   dropped?: () => void;
+  /** `urgent` is drained before `bulk` (the default); each in arrival order. */
+  priority?: 'urgent' | 'bulk';
 }
 
 /** Resolves when this request's part is done: its own work (and some backlog), or the work queued. */
 export async function inProcessingLane(work: LaneWork): Promise<void> {
   if (inFlight >= MAX_IN_FLIGHT) {
-    if (backlog.length < MAX_BACKLOG) backlog.push(work.portable);
+    if (urgent.length + bulk.length < MAX_BACKLOG) (work.priority === 'urgent' ? urgent : bulk).push(work.portable);
     else work.dropped?.();
     return;
   }
@@ -42,7 +48,9 @@ export async function inProcessingLane(work: LaneWork): Promise<void> {
   try {
     await settle(work.here);
     const until = Date.now() + DRAIN_BUDGET_MS;
-    for (let next = backlog.shift(); next; next = Date.now() < until ? backlog.shift() : undefined) await settle(next);
+    // Past the budget only urgent work is taken: a queued reply must not wait for the next request.
+    const take = () => urgent.shift() ?? (Date.now() < until ? bulk.shift() : undefined);
+    for (let next = take(); next; next = take()) await settle(next);
   } finally {
     inFlight--;
   }
@@ -59,5 +67,5 @@ async function settle(fn: () => Promise<unknown>): Promise<void> {
 
 /** For tests: how much is queued and running in this isolate. */
 export function laneState() {
-  return { inFlight, queued: backlog.length };
+  return { inFlight, queued: urgent.length + bulk.length };
 }

@@ -38,6 +38,12 @@ export interface GhlClientOptions {
   maxAttempts?: number;
   /** Upper bound for a whole call, waits included. Default 30 000. */
   maxTotalMs?: number;
+  /**
+   * Longest single wait (for the limiter, or a 429's Retry-After) the call sleeps through; a
+   * longer one ends the call as retryable with its `retryAfterMs`, for the caller to reschedule
+   * rather than hold its worker. Default: any wait that fits in maxTotalMs.
+   */
+  maxWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /**
    * Asked before every attempt; lets the caller hold all its workers to GHL's budget of
@@ -149,6 +155,7 @@ export function createGhlClient(o: GhlClientOptions): GhlClient {
   const timeoutMs = o.timeoutMs ?? 8_000;
   const maxAttempts = Math.max(1, o.maxAttempts ?? 4);
   const maxTotalMs = o.maxTotalMs ?? 30_000;
+  const maxWaitMs = o.maxWaitMs ?? Infinity;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = o.random ?? Math.random;
   // A wait is only worth it if an attempt still fits after it: an attempt squeezed into the
@@ -177,7 +184,7 @@ export function createGhlClient(o: GhlClientOptions): GhlClient {
         const decision = await o.limiter(o.locationId);
         if (!decision.allowed) {
           const delay = Math.max(0, decision.retryAfterMs);
-          if (++limiterWaits > MAX_LIMITER_WAITS || spent() + delay + minAttemptMs > maxTotalMs) {
+          if (++limiterWaits > MAX_LIMITER_WAITS || delay > maxWaitMs || spent() + delay + minAttemptMs > maxTotalMs) {
             throw new GhlError(`${op.name}: local GHL rate limit for location reached`, {
               code: 'local_rate_limited',
               retryable: true,
@@ -242,7 +249,7 @@ export function createGhlClient(o: GhlClientOptions): GhlClient {
 
       const backoff = backoffMs(attempts, random);
       const delay = hintMs !== undefined ? hintMs + Math.floor(random() * Math.min(250, hintMs / 10 + 1)) : backoff;
-      if (spent() + delay + minAttemptMs > maxTotalMs) throw copyError(failure, { retryAfterMs: failure.retryAfterMs ?? delay });
+      if (delay > maxWaitMs || spent() + delay + minAttemptMs > maxTotalMs) throw copyError(failure, { retryAfterMs: failure.retryAfterMs ?? delay });
       await wait(delay);
     }
   }

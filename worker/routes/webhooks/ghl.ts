@@ -28,7 +28,8 @@ export const ghlWebhookRoute = newRouter().post('/ghl', async (c) => {
       processGhlDelivery(env, accepted.tenantId, accepted.deliveryId, logger).catch((err: Error) =>
         logger.warn('ghl delivery not processed now; the redrive job retries it', { error: err.message }),
       );
-    c.executionCtx.waitUntil(inProcessingLane({ here: handle, portable: handle }));
+    // A lead's text is waiting for its reply: it goes before contact and tag updates.
+    c.executionCtx.waitUntil(inProcessingLane({ here: handle, portable: handle, priority: accepted.type === 'InboundMessage' ? 'urgent' : 'bulk' }));
   }
   logger.info('ghl webhook accepted', { duplicate: accepted.duplicate, timings: accepted.timings });
   c.header('server-timing', Object.entries(accepted.timings).map(([k, v]) => `${k};dur=${v}`).join(', '));

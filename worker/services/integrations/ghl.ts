@@ -115,6 +115,9 @@ export async function ghlSenderFor(ctx: ServiceContext): Promise<GhlSender | nul
     // message and retries on its alarm, so one slow send never holds the lead's turn for long.
     timeoutMs: 6_000,
     maxTotalMs: 8_000,
+    // A location out of GHL budget (100 calls / 10 s) is rescheduled, not slept through: the
+    // turn holds one of the isolate's few background slots, which other tenants' leads need.
+    maxWaitMs: 1_000,
     limiter: async (locationId) => {
       try {
         const r = await limiter.limit(locationId);

@@ -44,6 +44,8 @@ export const ingestEventsRoute = newRouter().openapi(route, async (c) => {
     const rescore = async (on: ServiceContext) => (await automationAllowed(on)) && rescoreAfterEvents(on, scoreNow);
     c.var.services.afterResponse(() =>
       inProcessingLane({
+        // An alert may be waiting for its agent.
+        priority: 'urgent',
         // With a free slot at once, on this request's warm connections (an agent hears sooner).
         here: () => rescore(ctx),
         // Queued behind a burst, another request may run it: with connections of its own.
