@@ -1,5 +1,5 @@
 import { except } from 'hono/combine';
-import { asDependencyFailure, ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
+import { asDependencyFailure, asUnstorableText, ERROR_STATUS, ServiceError, type ErrorCode } from './lib/errors';
 import { errorResponse, newRouter } from './lib/router';
 import { init, requestContext } from './middleware/init';
 import { docsRoutes } from './routes/docs';
@@ -34,6 +34,11 @@ export function createApp() {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === status)?.[0] ?? 'bad_request') as ErrorCode;
       return errorResponse(c, code, err.message || 'Bad request');
+    }
+    const unstorable = asUnstorableText(err);
+    if (unstorable) {
+      logger?.info('input refused by the database', { error: err });
+      return errorResponse(c, unstorable.code, unstorable.message, unstorable.details);
     }
     const outage = asDependencyFailure(err);
     if (outage) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asDependencyFailure, DependencyUnavailable } from './errors';
+import { asDependencyFailure, asUnstorableText, DependencyUnavailable } from './errors';
 
 describe('asDependencyFailure', () => {
   it('recognises Postgres refusing or losing connections', () => {
@@ -22,5 +22,16 @@ describe('asDependencyFailure', () => {
     expect(asDependencyFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
     expect(asDependencyFailure(Object.assign(new Error('syntax error'), { code: '42601' }))).toBeNull();
     expect(asDependencyFailure(null)).toBeNull();
+  });
+});
+
+describe('asUnstorableText', () => {
+  it('turns Postgres refusing a NUL character (text 22021, jsonb 22P05), however wrapped, into a 422', () => {
+    for (const code of ['22021', '22P05']) {
+      const wrapped = new Error('Failed query: insert …', { cause: Object.assign(new Error('invalid byte sequence'), { code }) });
+      expect(asUnstorableText(wrapped)).toMatchObject({ code: 'validation_failed', status: 422 });
+    }
+    expect(asUnstorableText(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+    expect(asUnstorableText(new Error('plain'))).toBeNull();
   });
 });

@@ -156,6 +156,21 @@ const UNAVAILABLE_MESSAGE = /connection terminated|too many (clients|connections
  * unreachable, Redis/QStash unreachable): the caller gets 503 + Retry-After rather than a 500,
  * because retrying shortly is the right thing to do.
  */
+/**
+ * Postgres refuses some text a request can carry and zod lets through: the NUL character
+ * (`\u0000`) in text or jsonb (22021 / 22P05). That is the client's input, not our failure: 422.
+ */
+const UNSTORABLE_TEXT_SQLSTATE = new Set(['22021', '22P05']);
+
+export function asUnstorableText(err: unknown): ValidationFailed | null {
+  for (let e = err as { code?: unknown; cause?: unknown } | null, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNSTORABLE_TEXT_SQLSTATE.has(e.code)) {
+      return new ValidationFailed('A text value contains a character that cannot be stored (the NUL character, \\u0000); remove it and send again', []);
+    }
+  }
+  return null;
+}
+
 export function asDependencyFailure(err: unknown): DependencyUnavailable | null {
   const e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown } | null;
   if (!e || typeof e !== 'object') return null;

@@ -47,6 +47,21 @@ describe('POST /v1/events', () => {
     expect(all[0]!.n).toBe(7);
   });
 
+  it('refuses the NUL character (Postgres cannot store it) with a 422, in a body and in a query, never a 500', async () => {
+    const t = await provisionTestTenant();
+    for (const event of [
+      { externalId: 'nul-home', type: 'site_visit', properties: { note: 'a\u0000b' }, occurredAt: at(1) },
+      { externalId: 'nul\u0000home', type: 'site_visit', occurredAt: at(1) },
+    ]) {
+      const res = await api('/v1/events', { token: t.apiKey, ip: t.ip, body: { events: [event] } });
+      expect(res.status).toBe(422);
+      expect((await json(res)).error.message).toMatch(/NUL character/);
+    }
+    const stored = await withDb((db) => db.select({ n: sql<number>`count(*)::int` }).from(events).where(eq(events.tenantId, t.id)));
+    expect(stored[0]!.n).toBe(0);
+    expect((await api('/v1/leads?externalId=a%00b', { token: t.owner.token, ip: t.ip })).status).toBe(422);
+  });
+
   it("refuses another tenant's lead id (422 naming the item) and stores none of the batch", async () => {
     const mine = await provisionTestTenant();
     const theirs = await ghlTenant();
