@@ -8,10 +8,11 @@
  * is a promise another request will resolve is "hung": the runtime cancels it (and it never runs).
  * So a request that finds the lane full leaves its work in the backlog and returns; the requests
  * holding the slots drain the backlog after their own work, each with its own I/O — which is why
- * backlog work is `portable`: it opens its own connections rather than using the request's. A
- * drainer stops taking bulk work after DRAIN_BUDGET_MS (waitUntil is not unbounded; urgent work
- * it still takes); bulk work still queued then is taken by the next request that gets a slot, and anything the isolate loses is still a stored
- * row that its job (the GHL redrive, the scoring job) finishes.
+ * backlog work is `portable`: it opens its own connections rather than using the request's.
+ * A drainer stops taking bulk work after DRAIN_BUDGET_MS (waitUntil is not unbounded; urgent
+ * work it still takes); bulk work still queued then goes to the next request that gets a slot.
+ * Work beyond MAX_BACKLOG, or lost with the isolate, is still a stored row that its job (the GHL
+ * redrive, the scoring job) finishes.
  *
  * Urgent work (a lead's text waiting for its reply, an alert waiting for its agent) is drained
  * before the rest: a bulk import of contacts must not hold up the answer to an inbound SMS.
@@ -31,8 +32,6 @@ export interface LaneWork {
   here: () => Promise<unknown>;
   /** The same work able to run in any request of this isolate: it opens and closes its own I/O. */
   portable: () => Promise<unknown>;
-  /** Told when the work is neither run nor queued (the backlog is full): its job will pick it up. */
-  dropped?: () => void;
   /** `urgent` is drained before `bulk` (the default); each in arrival order. */
   priority?: 'urgent' | 'bulk';
 }
@@ -41,7 +40,6 @@ export interface LaneWork {
 export async function inProcessingLane(work: LaneWork): Promise<void> {
   if (inFlight >= MAX_IN_FLIGHT) {
     if (urgent.length + bulk.length < MAX_BACKLOG) (work.priority === 'urgent' ? urgent : bulk).push(work.portable);
-    else work.dropped?.();
     return;
   }
   inFlight++;

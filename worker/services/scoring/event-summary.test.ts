@@ -1,5 +1,5 @@
 /**
- * The scorer has Postgres summarise a lead's events (eventSummaryQuery); tests, the bench and
+ * The scorer has Postgres summarise a lead's events (eventSummaries); tests, the bench and
  * anything else holding raw events use summarizeEvents. Same events in, same summary out —
  * including the window edges (an event exactly 7 days old is in the 7-day window), future-dated
  * events (never counted) and life events older than the 37-day windows.
@@ -12,7 +12,7 @@ import { summarizeEvents, type EventSummary, type SignalEvent } from '../../inte
 import { newId } from '../../lib/ids';
 import { withDb } from '../../testing/client';
 import { provisionTestTenant } from '../../testing/factory';
-import { eventSummaryQuery } from './score';
+import { eventSummaries } from './score';
 
 const DAY = 86_400_000;
 const TYPES = ['listing_viewed', 'site_visit', 'email_opened', 'home_valuation_requested', 'life_event', 'property_facts'];
@@ -37,13 +37,12 @@ describe('event summary', () => {
         const raw: SignalEvent[][] = perLead.map((evs) =>
           evs.map((e) => ({ type: e.type, occurredAt: new Date(now.getTime() - e.age), properties: e.type === 'life_event' ? { kind: e.kind } : {} })),
         );
-        const rows = await withDb(async (db) => {
+        const fromSql = await withDb(async (db) => {
           await db.insert(leads).values(ids.map((id) => ({ id, tenantId: t.id, source: 'api' as const })));
           const all = raw.flatMap((evs, i) => evs.map((e) => ({ id: newId('event'), tenantId: t.id, leadId: ids[i]!, type: e.type, properties: e.properties, occurredAt: e.occurredAt })));
           if (all.length) await db.insert(events).values(all);
-          return (await db.execute<{ lead_id: string; counts: EventSummary['counts'] | null; visit_days: number; life_kinds: string[] | null }>(eventSummaryQuery(t.id, ids, now))).rows;
+          return eventSummaries(db, t.id, ids, now);
         });
-        const fromSql = new Map(rows.map((r) => [r.lead_id, { counts: r.counts ?? {}, siteVisitDays14: r.visit_days, lifeEventKinds: r.life_kinds ?? [] }]));
         ids.forEach((id, i) => {
           const expected = summarizeEvents(raw[i]!, now);
           const got = fromSql.get(id) ?? { counts: {}, siteVisitDays14: 0, lifeEventKinds: [] };
@@ -61,8 +60,8 @@ describe('event summary', () => {
     const rows = await withDb(async (db) => {
       await db.insert(leads).values({ id, tenantId: a.id, source: 'api' });
       await db.insert(events).values({ id: newId('event'), tenantId: a.id, leadId: id, type: 'listing_viewed', occurredAt: new Date(now.getTime() - DAY) });
-      return (await db.execute(eventSummaryQuery(b.id, [id], now))).rows;
+      return eventSummaries(db, b.id, [id], now);
     });
-    expect(rows).toEqual([]);
+    expect(rows.size).toBe(0);
   });
 });

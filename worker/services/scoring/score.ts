@@ -62,7 +62,7 @@ export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[]
     // Behaviour, aggregated where it lives: per lead, the counts per type and window, the
     // site-visit days and the life-event kinds (EventSummary). A 10 000-lead tenant has some
     // 120 000 recent events; shipping each row to the Worker was most of a rescore's time.
-    ctx.db.execute<{ lead_id: string; counts: EventSummary['counts'] | null; visit_days: number; life_kinds: string[] | null }>(eventSummaryQuery(ctx.tenantId, ids, now)),
+    eventSummaries(ctx.db, ctx.tenantId, ids, now),
     ctx.db
       .selectDistinctOn([events.leadId, events.type], { leadId: events.leadId, type: events.type, properties: events.properties })
       .from(events)
@@ -75,13 +75,12 @@ export async function scoreLeads(ctx: ServiceContext, leadIds: readonly string[]
   ]);
   if (!rows.length) return [];
 
-  const summaryOf = new Map(summaries.rows.map((r) => [r.lead_id, { counts: r.counts ?? {}, siteVisitDays14: r.visit_days, lifeEventKinds: r.life_kinds ?? [] } satisfies EventSummary]));
   const factsOf = groupBy(facts, (f) => f.leadId);
   const previousOf = new Map(previous.map((p) => [`${p.leadId}:${p.kind}`, p.probability]));
   const thresholds = tenant.settings.signalThresholds;
 
   const results = rows.map((lead) => {
-    const summary = summaryOf.get(lead.id) ?? NO_EVENTS;
+    const summary = summaries.get(lead.id) ?? NO_EVENTS;
     const property = propertyFacts(lead, factsOf.get(lead.id) ?? []);
     const market = marketFacts(factsOf.get(lead.id) ?? [], summary);
     const signals = computeSignals({ now, summary, property, market, thresholds });
@@ -138,12 +137,21 @@ export async function saveScores(ctx: ServiceContext, results: readonly LeadScor
 const NO_EVENTS: EventSummary = { counts: {}, siteVisitDays14: 0, lifeEventKinds: [] };
 
 /**
+ * Each lead's EventSummary, aggregated by Postgres; leads without events in the windows are
+ * absent. Must agree with summarizeEvents (signals.ts) on the same events; a test checks it.
+ */
+export async function eventSummaries(db: ServiceContext['db'], tenantId: string, leadIds: readonly string[], now: Date): Promise<Map<string, EventSummary>> {
+  const { rows } = await db.execute<{ lead_id: string; counts: EventSummary['counts'] | null; visit_days: number; life_kinds: string[] | null }>(eventSummaryQuery(tenantId, leadIds, now));
+  return new Map(rows.map((r) => [r.lead_id, { counts: r.counts ?? {}, siteVisitDays14: r.visit_days, lifeEventKinds: r.life_kinds ?? [] }]));
+}
+
+/**
  * One row per lead with events in the windows: `counts` maps each type to its counts over
  * SUMMARY_WINDOWS (each window ends now: future-dated events never count), `visit_days` is the
  * distinct UTC days with a site visit in the last 14 days, `life_kinds` the kind of each life
- * event of the last 180 days. Must agree with summarizeEvents (signals.ts); a test checks it.
+ * event of the last 180 days.
  */
-export function eventSummaryQuery(tenantId: string, leadIds: readonly string[], now: Date) {
+function eventSummaryQuery(tenantId: string, leadIds: readonly string[], now: Date) {
   const since = (days: number) => new Date(now.getTime() - days * DAY);
   const [w7, w14, w30, w37] = SUMMARY_WINDOWS.map(since) as [Date, Date, Date, Date];
   const visitSince = since(VISIT_DAYS_WINDOW);
